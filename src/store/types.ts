@@ -1,0 +1,46 @@
+/**
+ * The token store: where token sets and saved client secrets live, one entry per profile.
+ * Backends: the OS keychain (keytar), a 0600 file, or nothing. Everything outside src/store
+ * sees only this interface, so a backend can be replaced without touching anything else.
+ */
+
+/** A stored token set (SPEC "Token store"). Times are epoch seconds. */
+export interface TokenSet {
+  access_token: string;
+  token_type: string;
+  refresh_token?: string;
+  id_token?: string;
+  /** As the server sent it (space- or comma-separated). */
+  scope?: string;
+  /** Epoch seconds; null when the server gave no `expires_in` (unknown expiry). */
+  expires_at?: number | null;
+  issuer?: string;
+  token_endpoint?: string;
+  client_id?: string;
+  /** How the client authenticated, so a later refresh can do the same without a profile. */
+  client_auth?: string;
+  /** The grant that obtained the set (`client_credentials`, `authorization_code`, …). */
+  grant?: string;
+  /** Epoch seconds. */
+  obtained_at: number;
+}
+
+/** What the store keeps for one profile. */
+export interface StoreEntry {
+  tokens?: TokenSet;
+  /** A client secret saved with a profile: it lives here, never in config.json. */
+  client_secret?: string;
+}
+
+export type StoreKind = 'keychain' | 'file' | 'none';
+export type StoreChoice = StoreKind | 'auto';
+
+export interface TokenStore {
+  readonly kind: StoreKind;
+  /** Human description for `token show` and warnings, e.g. "OS keychain" or the file's path. */
+  readonly location: string;
+  get(profile: string): Promise<StoreEntry | undefined>;
+  /** Replaces the whole entry of `profile`. */
+  put(profile: string, entry: StoreEntry): Promise<void>;
+  delete(profile: string): Promise<void>;
+}
