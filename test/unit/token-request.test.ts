@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { OAuthError, TransportError, UsageError } from '../../src/errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/types.js';
+import { tokenRequest } from '../../src/oauth/token-request.js';
+
+const TOKEN_URL = 'https://as.example/token';
+
+/** A stub that records requests and answers from a queue; an unexpected request fails the test. */
+function stubHttp(...answers: HttpResponse[]): HttpClient & { requests: HttpRequest[] } {
+  const requests: HttpRequest[] = [];
+  return {
+    requests,
+    async request(req) {
+      requests.push(req);
+      const next = answers.shift();
+      if (!next) throw new Error(`unexpected request ${req.method} ${req.url}`);
+      return next;
+    },
+  };
+}
+
+function json(status: number, body: unknown, contentType = 'application/json'): HttpResponse {
+  return { status, statusText: '', url: TOKEN_URL, headers: new Headers({ 'content-type': contentType }), text: JSON.stringify(body) };
+}
+
+const base = { tokenEndpoint: TOKEN_URL, now: () => 1_700_000_000_000, warn: () => {} };
+
+describe('tokenRequest', () => {
+  it('POSTs the form with Accept: application/json, dropping undefined params', async () => {
+    const http = stubHttp(json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 300 }));
+    const t = await tokenRequest(http, {
+      ...base,
+      params: { grant_type: 'authorization_code', code: 'the-code', redirect_uri: 'http://127.0.0.1:8400/callback', code_verifier: 'v', scope: undefined },
+      client: { clientId: 'public-app', method: 'none' },
+    });
+    expect(t).toMatchObject({ access_token: 'at', token_type: 'Bearer', expires_in: 300 });
+    expect(http.requests).toHaveLength(1);
+    const req = http.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe(TOKEN_URL);
+    expect(req.headers).toEqual({ accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(req.body).toBeInstanceOf(URLSearchParams);
+    expect(Object.fromEntries(req.body as URLSearchParams)).toEqual({
+      grant_type: 'authorization_code',
+      code: 'the-code',
+      redirect_uri: 'http://127.0.0.1:8400/callback',
+      code_verifier: 'v',
+      client_id: 'public-app',
+    });
+  });
+
+  it('authenticates with client_secret_basic in the Authorization header', async () => {
+    const http = stubHttp(json(200, { access_token: 'at', token_type: 'bearer' }));
+    await tokenRequest(http, { ...base, params: { grant_type: 'client_credentials' }, client: { clientId: 'id', clientSecret: 's', method: 'client_secret_basic' } });
+    const req = http.requests[0]!;
+    expect(req.headers?.authorization).toBe(`Basic ${Buffer.from('id:s').toString('base64')}`);
+    expect(Object.fromEntries(req.body as URLSearchParams)).toEqual({ grant_type: 'client_credentials' });
+  });
+
+  it('passes warnings and notes through', async () => {
+    const warnings: string[] = [];
+    const notes: string[] = [];
+    const http = stubHttp({
+      status: 200,
+      statusText: 'OK',
+      url: TOKEN_URL,
+      headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+      text: 'access_token=gho_x&scope=repo',
+    });
+    const t = await tokenRequest(http, {
+      ...base,
+      params: { grant_type: 'refresh_token', refresh_token: 'rt' },
+      client: { clientId: 'c', method: 'none' },
+      warn: (m) => warnings.push(m),
+      note: (m) => notes.push(m),
+    });
+    expect(t).toMatchObject({ access_token: 'gho_x', token_type: 'Bearer', scope: 'repo', expires_in: null });
+    expect(warnings).toEqual(['token response has no token_type; assuming Bearer']);
+    expect(notes).toHaveLength(1);
+  });
+
+  it('surfaces an OAuth error (exit 3) and an HTML answer (exit 4)', async () => {
+    const http = stubHttp(
+      json(400, { error: 'invalid_grant', error_description: 'refresh token revoked' }),
+      { status: 502, statusText: 'Bad Gateway', url: TOKEN_URL, headers: new Headers({ 'content-type': 'text/html' }), text: '<html/>' },
+    );
+    const params = { ...base, params: { grant_type: 'refresh_token', refresh_token: 'rt' }, client: { clientId: 'c', method: 'none' as const } };
+    const oauth = await tokenRequest(http, params).catch((e: unknown) => e);
+    expect(oauth).toBeInstanceOf(OAuthError);
+    expect((oauth as OAuthError).message).toBe('token request failed: invalid_grant (refresh token revoked)');
+    const transport = await tokenRequest(http, params).catch((e: unknown) => e);
+    expect(transport).toBeInstanceOf(TransportError);
+    expect((transport as TransportError).code).toBe('protocol');
+  });
+
+  it('sends nothing when the client secret is missing', async () => {
+    const http = stubHttp();
+    const err = await tokenRequest(http, { ...base, params: { grant_type: 'client_credentials' }, client: { clientId: 'c', method: 'client_secret_post' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(http.requests).toHaveLength(0);
+  });
+});
