@@ -1,0 +1,80 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { withLock } from '../store/lock.js';
+import { firstJsonErrorOffset } from './json-position.js';
+import { configPath } from './paths.js';
+import { assertProfileName, validateProfile, type Profile } from './profile.js';
+
+/** config.json: the profiles and the current profile's name. Never a secret (SPEC). */
+export interface ConfigData {
+  current?: string;
+  profiles: Record<string, Profile>;
+}
+
+/**
+ * Reads config.json. Missing → empty. A file that does not parse is exit 2 naming the file
+ * and the position, and is never rewritten (SPEC "Damaged files").
+ */
+export async function loadConfig(home: string): Promise<ConfigData> {
+  const path = configPath(home);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path} is not valid JSON (${jsonErrorPosition(text)})`, {
+      code: 'config_invalid',
+      hint: 'fix or remove the file; oauthctl will not overwrite it',
+    });
+  }
+  return checkShape(data, path);
+}
+
+/** Read-modify-write of config.json under a lock, written atomically with mode 0600. */
+export async function updateConfig(home: string, change: (config: ConfigData) => void): Promise<ConfigData> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const path = configPath(home);
+  return withLock(`${path}.lock`, async () => {
+    const config = await loadConfig(home);
+    change(config);
+    await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`, 0o600);
+    return config;
+  });
+}
+
+function checkShape(data: unknown, path: string): ConfigData {
+  if (!isObject(data)) throw new UsageError(`${path}: expected a JSON object`, { code: 'config_invalid' });
+  const profiles = data.profiles ?? {};
+  if (!isObject(profiles)) throw new UsageError(`${path}: "profiles" must be an object`, { code: 'config_invalid' });
+  for (const [name, profile] of Object.entries(profiles)) {
+    if (!isObject(profile)) throw new UsageError(`${path}: profile "${name}" must be an object`, { code: 'config_invalid' });
+    validateProfile(profile as Profile, `${path}: profile "${name}"`);
+  }
+  const current = data.current;
+  if (current !== undefined && typeof current !== 'string') {
+    throw new UsageError(`${path}: "current" must be a string`, { code: 'config_invalid' });
+  }
+  if (current !== undefined) assertProfileName(current);
+  return { ...(current ? { current } : {}), profiles: profiles as Record<string, Profile> };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** "line 3, column 7: unexpected '}'" for the first place the text stops being JSON. */
+export function jsonErrorPosition(text: string): string {
+  const pos = firstJsonErrorOffset(text);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  const found = pos < text.length ? `unexpected ${JSON.stringify(text[pos])}` : 'unexpected end of file';
+  return `line ${line}, column ${column}: ${found}`;
+}

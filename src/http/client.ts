@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { TransportError, UsageError } from '../errors.js';
+import { toTransportError } from './errors.js';
+import type { Redactor } from './redact.js';
+import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+
+export interface HttpClientOptions {
+  /** Per request, seconds. */
+  timeoutSeconds: number;
+  /** PEM file with extra CA certificates (`--cacert`). */
+  cacertPath?: string;
+  /** Skip TLS verification (`--insecure`). */
+  insecure: boolean;
+  env: Record<string, string | undefined>;
+  redactor: Redactor;
+  /** `-v`: one call per trace line (stderr). */
+  trace?: (line: string) => void;
+  /** Largest buffered answer, bytes. */
+  maxBodyBytes?: number;
+  userAgent: string;
+}
+
+export interface StreamingHttpClient extends HttpClient {
+  /** Sends the request and returns the live response, body unread (for `call`). */
+  stream(req: HttpRequest): Promise<Response>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+/**
+ * The one HTTP client every request goes through: timeouts, proxies from the environment
+ * (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, loopback included, as curl does), `--cacert`, `--insecure`,
+ * and `-v` tracing with secrets redacted. undici is imported on first use only.
+ */
+export function createHttpClient(options: HttpClientOptions): StreamingHttpClient {
+  let dispatcher: Promise<import('undici').Dispatcher> | undefined;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+
+  const getDispatcher = () => (dispatcher ??= buildDispatcher(options));
+
+  async function send(req: HttpRequest): Promise<Response> {
+    const { fetch } = await import('undici');
+    const headers: Record<string, string> = { 'user-agent': options.userAgent, ...req.headers };
+    let body: string | Uint8Array | undefined;
+    if (req.body instanceof URLSearchParams) {
+      body = req.body.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else {
+      body = req.body;
+    }
+    traceRequest(options, req.method, req.url, headers, body);
+    const started = performance.now();
+    try {
+      const res = await fetch(req.url, {
+        method: req.method,
+        headers,
+        body,
+        redirect: 'manual',
+        dispatcher: await getDispatcher(),
+        signal: AbortSignal.timeout(options.timeoutSeconds * 1000),
+      });
+      traceResponseHead(options, res, performance.now() - started);
+      return res as unknown as Response;
+    } catch (err) {
+      throw toTransportError(err, options.redactor.url(req.url), options.timeoutSeconds);
+    }
+  }
+
+  return {
+    stream: send,
+    async request(req) {
+      const res = await send(req);
+      const text = await readCapped(res, maxBody, options, req.url);
+      if (options.trace && text) {
+        options.trace(`< ${options.redactor.body(text, res.headers.get('content-type'))}`);
+      }
+      return {
+        status: res.status,
+        statusText: res.statusText,
+        url: req.url,
+        headers: res.headers,
+        text,
+      } satisfies HttpResponse;
+    },
+    async close() {
+      if (dispatcher) await (await dispatcher).close();
+    },
+  };
+}
+
+async function buildDispatcher(options: HttpClientOptions): Promise<import('undici').Dispatcher> {
+  const { Agent, EnvHttpProxyAgent } = await import('undici');
+  const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
+  if (options.insecure) tls.rejectUnauthorized = false;
+  if (options.cacertPath) tls.ca = [...rootCertificates, ...extraCas(options)];
+  const env = options.env;
+  const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
+  if (httpProxy || httpsProxy) {
+    return new EnvHttpProxyAgent({
+      httpProxy: httpProxy ?? '',
+      httpsProxy: httpsProxy ?? httpProxy ?? '',
+      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+      connect: tls,
+      requestTls: tls,
+    });
+  }
+  return new Agent({ connect: tls });
+}
+
+/** `--cacert` adds to the default roots; keep NODE_EXTRA_CA_CERTS, which `ca` would otherwise drop. */
+function extraCas(options: HttpClientOptions): string[] {
+  const files = [options.cacertPath, options.env.NODE_EXTRA_CA_CERTS].filter((f): f is string => !!f);
+  return files.map((file) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read CA file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  });
+}
+
+async function readCapped(res: Response, maxBytes: number, options: HttpClientOptions, url: string): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        await res.body.cancel().catch(() => {});
+        throw new TransportError('protocol', `answer from ${options.redactor.url(url)} is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw toTransportError(err, options.redactor.url(url), options.timeoutSeconds);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function traceRequest(
+  options: HttpClientOptions,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string | Uint8Array | undefined,
+): void {
+  const trace = options.trace;
+  if (!trace) return;
+  const r = options.redactor;
+  trace(`> ${method} ${r.url(url)}`);
+  for (const [name, value] of Object.entries(headers)) trace(`> ${name}: ${r.header(name, value)}`);
+  if (typeof body === 'string') {
+    if (body) trace(`> ${r.body(body, headers['content-type'] ?? null)}`);
+  } else if (body) {
+    trace(`> (${body.byteLength} bytes)`);
+  }
+}
+
+function traceResponseHead(options: HttpClientOptions, res: { status: number; statusText: string; headers: Headers }, ms: number): void {
+  const trace = options.trace;
+  if (!trace) return;
+  trace(`< ${res.status} ${res.statusText} (${Math.round(ms)} ms)`);
+  res.headers.forEach((value, name) => trace(`< ${name}: ${options.redactor.header(name, value)}`));
+}
