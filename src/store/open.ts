@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { createFileStore } from './file.js';
+import { createKeychainStore, KeychainUnavailableError, type KeychainStoreOptions } from './keychain.js';
+import { createNoneStore } from './none.js';
+import type { StoreChoice, StoreEntry, TokenStore } from './types.js';
+
+/**
+ * Turns `--token-store auto|keychain|file|none` into a store (SPEC "Token store").
+ *
+ * `keychain` and `auto` probe the keychain once, under its deadline, before anything is stored:
+ * - `keychain`: no answer is an error (KeychainUnavailableError: a UsageError with code
+ *   `keychain_unavailable` and the hint `use --token-store file`);
+ * - `auto`: no answer falls back to the file store with exactly one warning.
+ */
+export interface OpenStoreOptions {
+  choice: StoreChoice;
+  /** The oauthctl home (SPEC "Profiles and files"), resolved by the config layer. */
+  home: string;
+  warn: (msg: string) => void;
+  keychain?: Omit<KeychainStoreOptions, 'warn'>;
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<TokenStore> {
+  const { choice, home, warn } = opts;
+  switch (choice) {
+    case 'none':
+      return createNoneStore();
+    case 'file':
+      return createFileStore({ home, warn });
+    case 'keychain': {
+      const keychain = createKeychainStore({ ...opts.keychain, warn });
+      await keychain.probe();
+      return keychain;
+    }
+    case 'auto': {
+      const keychain = createKeychainStore({ ...opts.keychain, warn });
+      try {
+        await keychain.probe();
+        return autoStore(keychain, () => createFileStore({ home, warn }), warn);
+      } catch (err) {
+        if (!(err instanceof KeychainUnavailableError)) throw err;
+        const file = createFileStore({ home, warn });
+        warn(`OS keychain unavailable (${err.reason}); storing tokens in ${file.location} (mode 0600)`);
+        return file;
+      }
+    }
+  }
+}
+
+/**
+ * `auto` after a successful probe. A keyring that is running but locked answers reads (nothing
+ * found) and refuses writes, so a write that the keychain refuses goes to the file store with
+ * one warning instead of losing the tokens; reads then look in the file too.
+ */
+function autoStore(keychain: TokenStore, openFile: () => TokenStore, warn: (msg: string) => void): TokenStore {
+  let file: TokenStore | undefined;
+  const fileStore = () => (file ??= openFile());
+  const fileExists = () => file !== undefined || existsSync(fileStore().location);
+  let active: TokenStore = keychain;
+  return {
+    get kind() {
+      return active.kind;
+    },
+    get location() {
+      return active.location;
+    },
+    async get(profile: string): Promise<StoreEntry | undefined> {
+      const found = active === keychain ? await keychain.get(profile) : undefined;
+      return found ?? (fileExists() ? fileStore().get(profile) : undefined);
+    },
+    async put(profile: string, entry: StoreEntry): Promise<void> {
+      if (active === keychain) {
+        try {
+          return await keychain.put(profile, entry);
+        } catch (err) {
+          if (!(err instanceof KeychainUnavailableError)) throw err;
+          active = fileStore();
+          warn(`OS keychain refused the write (${err.reason}); storing tokens in ${active.location} (mode 0600)`);
+        }
+      }
+      await fileStore().put(profile, entry);
+    },
+    async delete(profile: string): Promise<void> {
+      if (active === keychain) await keychain.delete(profile).catch((err: unknown) => {
+        if (!(err instanceof KeychainUnavailableError)) throw err;
+      });
+      if (fileExists()) await fileStore().delete(profile);
+    },
+  };
+}

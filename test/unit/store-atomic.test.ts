@@ -1,0 +1,32 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/store/atomic.js';
+import { tempDir } from './store-helpers.js';
+
+describe('writeFileAtomic', () => {
+  it('replaces the file with mode 0600 and leaves no temp file', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'f.json');
+    await writeFile(path, 'old', { mode: 0o644 });
+    await writeFileAtomic(path, 'new');
+    expect(await readFile(path, 'utf8')).toBe('new');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['f.json']);
+  });
+
+  it('honours an explicit mode', async () => {
+    const dir = await tempDir();
+    await writeFileAtomic(join(dir, 'f'), 'x', 0o640);
+    expect((await stat(join(dir, 'f'))).mode & 0o777).toBe(0o640);
+  });
+
+  it('removes its temp file and keeps the target when the rename fails', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'target');
+    await mkdir(join(path, 'occupied'), { recursive: true }); // a non-empty directory cannot be renamed over
+    await expect(writeFileAtomic(path, 'data')).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['target']);
+    expect(await readdir(path)).toEqual(['occupied']);
+  });
+});
