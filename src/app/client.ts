@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import type { Profile } from '../config/profile.js';
+import { UsageError } from '../errors.js';
+import { defaultClientAuthMethod, type ClientAuthMethod, type ClientCredentials } from '../oauth/client-auth.js';
+import { loadPrivateKey } from '../oauth/keys.js';
+
+/** Who we are to the authorization server: client id, authentication method, secret or key. */
+export async function clientCredentials(settings: Profile, clientSecret: string | undefined): Promise<ClientCredentials> {
+  const clientId = settings.client_id;
+  if (!clientId) {
+    throw new UsageError('no client id is known', { hint: 'give --client-id <id> (or OAUTHCTL_CLIENT_ID), or use a profile' });
+  }
+  const method = (settings.client_auth ??
+    defaultClientAuthMethod({ secret: clientSecret !== undefined, key: settings.private_key !== undefined })) as ClientAuthMethod;
+  const creds: ClientCredentials = { clientId, method };
+  if (clientSecret !== undefined && (method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt')) {
+    creds.clientSecret = clientSecret;
+  }
+  if (method === 'private_key_jwt') {
+    if (!settings.private_key) throw new UsageError('private_key_jwt needs a key', { hint: 'give --private-key <PEM or JWK file>' });
+    let text: string;
+    try {
+      text = await readFile(settings.private_key, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read private key ${settings.private_key}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    creds.privateKey = await loadPrivateKey(text, settings.private_key);
+  }
+  return creds;
+}
+
+/** Whether the configured client authentication needs a client secret. */
+export function needsClientSecret(settings: Profile, grant: string): boolean {
+  const method = settings.client_auth;
+  if (method) return method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';
+  if (settings.private_key) return false;
+  return grant === 'client_credentials';
+}

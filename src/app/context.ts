@@ -1,0 +1,20 @@
+import type { Redactor } from '../http/redact.js';
+import type { StreamingHttpClient } from '../http/client.js';
+import type { TokenStore } from '../store/types.js';
+
+/**
+ * What use cases receive instead of reaching for globals: the HTTP client, the clock, the
+ * store, and two channels for the human (warnings always, notes only under -v).
+ */
+export interface AppContext {
+  http: StreamingHttpClient;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** `--insecure`: plain http:// to non-loopback hosts allowed, TLS not verified. */
+  insecure: boolean;
+  redactor: Redactor;
+  /** Opens the selected token store on first use (the keychain probe costs time). */
+  store: () => Promise<TokenStore>;
+  warn: (message: string) => void;
+  note: (message: string) => void;
+}

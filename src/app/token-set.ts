@@ -1,0 +1,60 @@
+import type { TokenResponse } from '../oauth/token-response.js';
+import type { TokenSet } from '../store/types.js';
+
+export interface TokenSetOrigin {
+  issuer?: string;
+  token_endpoint: string;
+  client_id: string;
+  client_auth: string;
+  grant: string;
+}
+
+/** A token response as stored: `expires_in` becomes an absolute `expires_at` (epoch seconds). */
+export function toTokenSet(res: TokenResponse, origin: TokenSetOrigin, nowMs: number): TokenSet {
+  const now = Math.floor(nowMs / 1000);
+  const set: TokenSet = {
+    access_token: res.access_token,
+    token_type: res.token_type,
+    expires_at: res.expires_in === null ? null : now + res.expires_in,
+    obtained_at: now,
+    ...origin,
+  };
+  if (res.refresh_token) set.refresh_token = res.refresh_token;
+  if (res.id_token) set.id_token = res.id_token;
+  if (res.scope !== undefined) set.scope = res.scope;
+  return set;
+}
+
+/** Seconds left, or null for an unknown expiry. */
+export function secondsLeft(set: TokenSet, nowMs: number): number | null {
+  if (set.expires_at === undefined || set.expires_at === null) return null;
+  return set.expires_at - Math.floor(nowMs / 1000);
+}
+
+/**
+ * SPEC `token`: renew when expired or closer to expiry than the margin — `--min-ttl` when
+ * given, else 60 s or half the token's lifetime, whichever is less. An unknown expiry is used
+ * until an API answers 401.
+ */
+export function needsRenewal(set: TokenSet, nowMs: number, minTtl?: number): boolean {
+  const left = secondsLeft(set, nowMs);
+  if (left === null) return false;
+  const lifetime = (set.expires_at ?? 0) - set.obtained_at;
+  const margin = minTtl ?? Math.min(60, Math.max(0, lifetime) / 2);
+  return left <= margin;
+}
+
+/** SPEC "Output": the token set as `login -o json` / `token refresh -o json` print it. */
+export function tokenSetJson(set: TokenSet, nowMs: number): Record<string, unknown> {
+  const left = secondsLeft(set, nowMs);
+  const out: Record<string, unknown> = {
+    access_token: set.access_token,
+    token_type: set.token_type,
+    expires_in: left,
+    expires_at: left === null ? null : new Date((set.expires_at as number) * 1000).toISOString(),
+    scope: set.scope ?? null,
+  };
+  if (set.refresh_token) out.refresh_token = set.refresh_token;
+  if (set.id_token) out.id_token = set.id_token;
+  return out;
+}

@@ -1,0 +1,50 @@
+import { decodeToken, TIME_CLAIMS } from '../../jwt/decode.js';
+import { isoDate, relative } from '../format.js';
+import type { CommandInput } from '../program.js';
+import type { Session } from '../session.js';
+import { tokenArgument } from '../settings.js';
+
+const VERBS: Record<string, { future: string; past: string }> = {
+  exp: { future: 'expires', past: 'expired' },
+  nbf: { future: 'valid', past: 'valid since' },
+  iat: { future: 'issued', past: 'issued' },
+  auth_time: { future: 'authenticated', past: 'authenticated' },
+};
+
+/**
+ * `oauthctl decode`: header, claims and signature of a JWS without verifying; a JWE shows its
+ * header only. `-o json` prints `{ header, payload, signature }` with the claims exactly as
+ * encoded (NumericDates stay numbers).
+ */
+export async function run(input: CommandInput, session: Session): Promise<void> {
+  const decoded = decodeToken(await tokenArgument(session, input.args[0], 'JWT'));
+  if (session.json) {
+    session.printJson(decoded.kind === 'jwe' ? { header: decoded.header } : { header: decoded.header, payload: decoded.payload, signature: decoded.signature });
+    return;
+  }
+  const t = session.theme;
+  const lines: string[] = [t.bold('Header'), indent(JSON.stringify(decoded.header, null, 2))];
+  if (decoded.kind === 'jwe') {
+    lines.push('', t.dim('Encrypted token (JWE): the payload cannot be read without the key.'));
+    session.out(`${lines.join('\n')}\n`);
+    return;
+  }
+  lines.push('', t.bold('Payload'));
+  lines.push(indent(decoded.payloadIsJson ? JSON.stringify(decoded.payload, null, 2) : String(decoded.payload)));
+  if (decoded.payloadIsJson && decoded.payload && typeof decoded.payload === 'object') {
+    const claims = decoded.payload as Record<string, unknown>;
+    const now = Math.floor(session.app.now() / 1000);
+    const times = TIME_CLAIMS.filter((c) => typeof claims[c] === 'number').map((c) => {
+      const at = claims[c] as number;
+      const rel = relative(at, now, VERBS[c] as { future: string; past: string });
+      return `  ${c.padEnd(9)} ${isoDate(at)}  ${c === 'exp' && at < now ? t.red(rel) : rel}`;
+    });
+    if (times.length > 0) lines.push('', t.bold('Times'), ...times);
+  }
+  lines.push('', t.bold('Signature'), `  ${decoded.signature || '(empty: unsecured JWS)'}`, t.dim('  (not verified)'));
+  session.out(`${lines.join('\n')}\n`);
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '  ');
+}

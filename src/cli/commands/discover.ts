@@ -1,0 +1,49 @@
+import { assertSecureUrl } from '../../app/endpoints.js';
+import { TransportError, UsageError } from '../../errors.js';
+import { discoveryRequest, discoveryUrls } from '../../oauth/discovery.js';
+import type { CommandInput } from '../program.js';
+import type { Session } from '../session.js';
+import { resolveSettings } from '../settings.js';
+
+const ENDPOINTS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'device_authorization_endpoint',
+  'introspection_endpoint',
+  'revocation_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+] as const;
+
+const LISTS = [
+  'grant_types_supported',
+  'response_types_supported',
+  'scopes_supported',
+  'code_challenge_methods_supported',
+  'token_endpoint_auth_methods_supported',
+] as const;
+
+/** `oauthctl discover [ISSUER]`: the authorization server's metadata. */
+export async function run(input: CommandInput, session: Session): Promise<void> {
+  const issuer = input.args[0] ?? (await resolveSettings(session, {})).settings.issuer;
+  if (!issuer) throw new UsageError('no issuer given', { hint: 'oauthctl discover <issuer-url>, or set one in a profile / OAUTHCTL_ISSUER' });
+  assertSecureUrl(issuer, 'issuer', session.app.insecure);
+  const found = await discoveryRequest(session.app.http, issuer, session.app.note);
+  if (!found) {
+    throw new TransportError('not_found', `${issuer} serves no discovery document (404 at ${discoveryUrls(issuer).join(', ')})`, {
+      hint: 'check the issuer URL; without discovery, give endpoints explicitly (--token-url, --auth-url, …)',
+    });
+  }
+  if (session.json) {
+    session.out(found.raw.endsWith('\n') ? found.raw : `${found.raw}\n`);
+    return;
+  }
+  const m = found.metadata;
+  const t = session.theme;
+  const rows: [string, string][] = [['issuer', m.issuer]];
+  for (const name of ENDPOINTS) if (typeof m[name] === 'string') rows.push([name, m[name] as string]);
+  for (const name of LISTS) if (Array.isArray(m[name])) rows.push([name, (m[name] as unknown[]).join(' ')]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  session.out(rows.map(([k, v]) => `${t.bold(k.padEnd(width))}  ${v}`).join('\n') + '\n');
+  session.err(t.dim(`from ${found.url}\n`));
+}

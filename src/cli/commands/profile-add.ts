@@ -1,0 +1,58 @@
+import { needsClientSecret } from '../../app/client.js';
+import { updateConfig } from '../../config/config-file.js';
+import { assertProfileName, GRANTS, validateProfile, type Profile } from '../../config/profile.js';
+import { UsageError } from '../../errors.js';
+import type { CommandInput } from '../program.js';
+import type { Session } from '../session.js';
+import { clientSecretFromInput, profileFromFlags } from '../settings.js';
+
+/**
+ * `oauthctl profile add NAME`: saves the given fields (merged into an existing profile of that
+ * name). On a terminal it asks for what is missing; otherwise a missing field is exit 2.
+ * A client secret goes to the token store, never to config.json.
+ */
+export async function run(input: CommandInput, session: Session): Promise<void> {
+  const name = assertProfileName(input.args[0] as string);
+  const existing = (await session.config()).profiles[name] ?? {};
+  const profile: Profile = { ...existing, ...profileFromFlags(input.opts) };
+  await askForMissing(profile, session);
+  validateProfile(profile, `profile ${name}`);
+
+  const grant = profile.grant ?? (profile.authorization_endpoint || profile.issuer ? 'authorization_code' : 'client_credentials');
+  const secret = await clientSecretFromInput(
+    session,
+    input.opts,
+    needsClientSecret(profile, grant) ? { message: `Client secret for ${profile.client_id}` } : undefined,
+  );
+  if (secret !== undefined) {
+    const store = await session.app.store();
+    const entry = (await store.get(name)) ?? {};
+    await store.put(name, { ...entry, client_secret: secret });
+  }
+  const config = await updateConfig(session.home, (c) => {
+    c.profiles[name] = profile;
+    c.current ??= name;
+  });
+  if (session.json) {
+    session.printJson({ name, current: config.current === name, ...profile });
+    return;
+  }
+  const what = Object.keys(existing).length > 0 ? 'Updated' : 'Saved';
+  session.err(`${session.theme.green('✓')} ${what} profile ${name}${config.current === name ? ' (current)' : ''}${secret ? '; client secret kept in the token store' : ''}\n`);
+}
+
+async function askForMissing(profile: Profile, session: Session): Promise<void> {
+  const missing: string[] = [];
+  if (!profile.issuer && !profile.token_endpoint) missing.push('--issuer <url> (or --token-url <url>)');
+  if (!profile.client_id) missing.push('--client-id <id>');
+  if (missing.length === 0) return;
+  if (!session.io.canPrompt) {
+    throw new UsageError(`missing ${missing.join(' and ')}`, { hint: 'give them as flags (stdin is not a terminal, so oauthctl cannot ask)' });
+  }
+  const p = session.prompter;
+  if (!profile.issuer && !profile.token_endpoint) {
+    profile.issuer = await p.input('Issuer URL', { validate: (v) => (URL.canParse(v) ? true : 'enter an http(s) URL') });
+  }
+  profile.client_id ??= await p.input('Client ID');
+  profile.grant ??= await p.select('Default grant', GRANTS.map((g) => ({ value: g })), 'authorization_code');
+}

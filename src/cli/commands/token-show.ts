@@ -1,0 +1,83 @@
+import { secondsLeft } from '../../app/token-set.js';
+import { LoginRequiredError } from '../../errors.js';
+import { decodeToken } from '../../jwt/decode.js';
+import type { TokenSet } from '../../store/types.js';
+import { isoDate, relative } from '../format.js';
+import type { CommandInput } from '../program.js';
+import type { Session } from '../session.js';
+
+/** `oauthctl token show`: the stored token set's metadata; the tokens only with `--reveal`. */
+export async function run(input: CommandInput, session: Session): Promise<void> {
+  const profile = await session.profileName();
+  const store = await session.app.store();
+  const tokens = (await store.get(profile))?.tokens;
+  if (!tokens) throw new LoginRequiredError(`no token stored for profile '${profile}'`);
+  const reveal = input.opts.reveal === true;
+  const nowMs = session.app.now();
+  const left = secondsLeft(tokens, nowMs);
+  const subject = subjectOf(tokens);
+
+  if (session.json) {
+    const out: Record<string, unknown> = {
+      profile,
+      issuer: tokens.issuer ?? null,
+      client_id: tokens.client_id ?? null,
+      token_type: tokens.token_type,
+      scope: tokens.scope ?? null,
+      expires_at: left === null ? null : new Date((tokens.expires_at as number) * 1000).toISOString(),
+      expires_in: left,
+      ...(subject !== undefined ? { subject } : {}),
+      has_refresh_token: tokens.refresh_token !== undefined,
+      has_id_token: tokens.id_token !== undefined,
+      store: store.kind,
+    };
+    if (reveal) {
+      out.access_token = tokens.access_token;
+      if (tokens.refresh_token) out.refresh_token = tokens.refresh_token;
+      if (tokens.id_token) out.id_token = tokens.id_token;
+    }
+    session.printJson(out);
+    return;
+  }
+
+  const now = Math.floor(nowMs / 1000);
+  const t = session.theme;
+  const expiry =
+    left === null
+      ? 'unknown (the server sent no expires_in)'
+      : `${isoDate(tokens.expires_at as number)} (${relative(tokens.expires_at as number, now, { future: 'expires', past: 'expired' })})`;
+  const rows: [string, string][] = [
+    ['Profile', profile],
+    ['Issuer', tokens.issuer ?? tokens.token_endpoint ?? '-'],
+    ['Client', tokens.client_id ?? '-'],
+    ['Grant', tokens.grant ?? '-'],
+    ['Token type', tokens.token_type],
+    ['Scope', tokens.scope ?? '-'],
+    ['Expires', left !== null && left <= 0 ? t.red(expiry) : expiry],
+    ['Obtained', isoDate(tokens.obtained_at)],
+    ['Subject', subject ?? '-'],
+    ['Access token', reveal ? tokens.access_token : `present (${tokens.access_token.length} chars; --reveal to print)`],
+    ['Refresh token', tokens.refresh_token ? (reveal ? tokens.refresh_token : 'present') : 'none'],
+    ['ID token', tokens.id_token ? (reveal ? tokens.id_token : 'present') : 'none'],
+    ['Store', store.location],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  session.out(rows.map(([k, v]) => `${t.bold(k.padEnd(width))}  ${v}`).join('\n') + '\n');
+}
+
+/** `sub` of the ID token, else of a JWT access token. */
+function subjectOf(tokens: TokenSet): string | undefined {
+  for (const token of [tokens.id_token, tokens.access_token]) {
+    if (!token) continue;
+    try {
+      const decoded = decodeToken(token);
+      if (decoded.kind === 'jws' && decoded.payloadIsJson) {
+        const sub = (decoded.payload as Record<string, unknown>).sub;
+        if (typeof sub === 'string') return sub;
+      }
+    } catch {
+      // Opaque token: no subject to show.
+    }
+  }
+  return undefined;
+}

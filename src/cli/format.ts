@@ -1,0 +1,32 @@
+/** Rendering helpers for text output. */
+
+const UNITS: [number, string][] = [
+  [365 * 86400, 'y'],
+  [86400, 'd'],
+  [3600, 'h'],
+  [60, 'm'],
+  [1, 's'],
+];
+
+/** "4m", "2h", "3d": the largest whole unit (seconds under a minute). */
+export function duration(seconds: number): string {
+  const s = Math.abs(Math.trunc(seconds));
+  for (const [size, unit] of UNITS) {
+    if (s >= size) return `${Math.floor(s / size)}${unit}`;
+  }
+  return '0s';
+}
+
+/** "expires in 4m" / "expired 2h ago", or "issued 3m ago", relative to now (epoch seconds). */
+export function relative(at: number, now: number, verbs: { future: string; past: string }): string {
+  const delta = at - now;
+  return delta >= 0 ? `${verbs.future} in ${duration(delta)}` : `${verbs.past} ${duration(delta)} ago`;
+}
+
+/** ISO 8601 without milliseconds; a value outside the Date range says so instead of throwing. */
+export function isoDate(epochSeconds: number): string {
+  const date = new Date(epochSeconds * 1000);
+  if (Number.isNaN(date.getTime())) return 'out of range';
+  return date.toISOString().replace('.000Z', 'Z');
+}
+

@@ -1,0 +1,141 @@
+import { Command, Option } from 'commander';
+import { PROFILE_FIELDS } from '../config/profile.js';
+import { addGlobalOptions, collectGlobals, type GlobalOptions } from './globals.js';
+
+/** What a command module receives from the parser: commander stops here. */
+export interface CommandInput {
+  args: string[];
+  opts: Record<string, unknown>;
+  globals: GlobalOptions;
+}
+
+export type CommandRunner = (load: () => Promise<{ run: CommandRun }>, input: CommandInput) => Promise<void>;
+export type CommandRun = (input: CommandInput, session: import('./session.js').Session) => Promise<void>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ oauthctl ${l}`).join('\n')}\n`;
+}
+
+/** The profile fields as flags (`--issuer`, `--token-url`, …), plus `--param` and `--no-discovery`. */
+function addProfileFlags(cmd: Command): Command {
+  for (const spec of PROFILE_FIELDS) cmd.addOption(new Option(spec.flag, spec.description));
+  cmd.addOption(new Option('--param <key=value>', 'extra authorization request parameter (repeatable)').argParser(collect));
+  cmd.addOption(new Option('--no-discovery', 'never request /.well-known/ metadata'));
+  return cmd;
+}
+
+function addSecretFlags(cmd: Command): Command {
+  cmd.addOption(new Option('--client-secret-stdin', 'read the client secret from stdin'));
+  cmd.addOption(new Option('--client-secret <secret>', 'client secret (visible in process lists: prefer the two above)'));
+  return cmd;
+}
+
+/**
+ * The whole command surface, declared in one place. Each action imports its implementation
+ * only when it runs, so `--help`, `--version` and `decode` load little.
+ */
+export function buildProgram(version: string, runCommand: CommandRunner): Command {
+  const program = new Command('oauthctl')
+    .description('OAuth 2.0 / OpenID Connect from the command line: log in, keep tokens safe, inspect them, call APIs.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .addHelpCommand(false)
+    .allowExcessArguments(false);
+  addGlobalOptions(program, false);
+  program.addHelpText(
+    'after',
+    examples(
+      'login --issuer https://auth.example.com --client-id cli',
+      'login --grant client_credentials --token-url https://auth.example.com/token --client-id ci --client-secret-stdin',
+      'token',
+      'decode eyJhbGciOi...',
+    ) +
+      `\nEach command has its own --help. Exit codes: 0 ok, 2 usage, 3 OAuth error, 4 network/protocol,\n` +
+      `5 login required, 6 API error, 7 invalid token, 130 interrupted.\n`,
+  );
+
+  const leaf = (
+    parent: Command,
+    nameAndArgs: string,
+    description: string,
+    load: () => Promise<{ run: CommandRun }>,
+    opts: { isDefault?: boolean } = {},
+  ) => {
+    const cmd = parent.command(nameAndArgs, opts).description(description).allowExcessArguments(false);
+    addGlobalOptions(cmd, true);
+    cmd.action(async (...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      await runCommand(load, { args: self.args, opts: self.opts(), globals: collectGlobals(self) });
+    });
+    return cmd;
+  };
+
+  addSecretFlags(
+    addProfileFlags(
+      leaf(program, 'login', 'obtain tokens and store them', () => import('./commands/login.js')),
+    ),
+  ).addHelpText(
+    'after',
+    examples(
+      'login --grant client_credentials --issuer https://auth.example.com --client-id ci --client-secret-stdin < secret.txt',
+      'login -p staging --scope "openid profile"',
+      'login -o json --token-store none --grant client_credentials --token-url https://auth.example.com/token --client-id ci',
+    ),
+  );
+
+  const token = program.command('token').description('print, show or refresh the stored access token');
+  addGlobalOptions(token, true);
+  addSecretFlags(
+    addProfileFlags(
+      leaf(token, 'print', 'print a valid access token and nothing else (the default)', () => import('./commands/token-print.js'), {
+        isDefault: true,
+      }).option(
+        '--min-ttl <seconds>',
+        'renew when fewer seconds than this remain',
+      ),
+    ),
+  ).addHelpText('after', examples('token', 'token --min-ttl 300', 'token -p ci --token-store none --grant client_credentials'));
+  leaf(token, 'show', 'show the stored token set (secrets only with --reveal)', () => import('./commands/token-show.js'))
+    .option('--reveal', 'include the tokens themselves')
+    .addHelpText('after', examples('token show', 'token show -o json', 'token show --reveal -p ci'));
+
+  leaf(program, 'decode [jwt]', 'show a JWT\'s header, claims and signature without verifying it ("-" reads stdin)', () =>
+    import('./commands/decode.js'),
+  ).addHelpText('after', examples('decode eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln', 'token | oauthctl decode -', 'decode -o json "$(oauthctl token)"'));
+
+  leaf(program, 'discover [issuer]', 'print the authorization server\'s metadata', () => import('./commands/discover.js'))
+    .addHelpText('after', examples('discover https://accounts.google.com', 'discover -o json', 'discover -p staging'));
+
+  const profile = program.command('profile').description('manage profiles (saved settings; secrets go to the token store)');
+  addGlobalOptions(profile, true);
+  addSecretFlags(
+    addProfileFlags(leaf(profile, 'add <name>', 'save a profile (asks for what is missing on a terminal)', () => import('./commands/profile-add.js'))),
+  ).addHelpText(
+    'after',
+    examples(
+      'profile add dev --issuer https://auth.example.com --client-id cli',
+      'profile add ci --grant client_credentials --token-url https://auth.example.com/token --client-id ci --client-secret-stdin',
+    ),
+  );
+  leaf(profile, 'list', 'list profiles (* marks the current one)', () => import('./commands/profile-list.js')).addHelpText(
+    'after',
+    examples('profile list', 'profile list -o json'),
+  );
+  leaf(profile, 'show [name]', 'show a profile (default: the current one)', () => import('./commands/profile-show.js')).addHelpText(
+    'after',
+    examples('profile show', 'profile show dev -o json'),
+  );
+  leaf(profile, 'remove <name>', 'remove a profile and its stored tokens and secret', () => import('./commands/profile-remove.js')).addHelpText(
+    'after',
+    examples('profile remove old'),
+  );
+  leaf(profile, 'use <name>', 'make a profile the current one', () => import('./commands/profile-use.js')).addHelpText(
+    'after',
+    examples('profile use dev'),
+  );
+
+  return program;
+}

@@ -1,0 +1,117 @@
+import type { ChalkInstance } from 'chalk';
+import type { AppContext } from '../app/context.js';
+import { loadConfig, type ConfigData } from '../config/config-file.js';
+import { resolveHome } from '../config/paths.js';
+import { assertProfileName } from '../config/profile.js';
+import { UsageError } from '../errors.js';
+import { createHttpClient, type StreamingHttpClient } from '../http/client.js';
+import { Redactor } from '../http/redact.js';
+import type { IO } from '../io/io.js';
+import { inquirerPrompter, type Prompter } from '../io/prompter.js';
+import { createTheme } from '../io/theme.js';
+import type { StoreChoice, TokenStore } from '../store/types.js';
+import type { GlobalOptions } from './globals.js';
+
+/** What main hands the CLI: the process's pieces, so tests can substitute each. */
+export interface Runtime {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  makeIO: (opts: { color: boolean }) => IO;
+  platform: NodeJS.Platform;
+  homedir: string;
+  now: () => number;
+  version: string;
+}
+
+/** Everything a command needs for one run, built from the global options. */
+export interface Session {
+  io: IO;
+  env: Record<string, string | undefined>;
+  json: boolean;
+  verbose: boolean;
+  theme: ChalkInstance;
+  home: string;
+  app: AppContext;
+  prompter: Prompter;
+  /** stdout: the answer. */
+  out(text: string): void;
+  /** stderr: for the human. */
+  err(text: string): void;
+  printJson(value: unknown): void;
+  config(): Promise<ConfigData>;
+  /** `-p` > OAUTHCTL_PROFILE > config.json's current > "default". */
+  profileName(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_HTTP_TIMEOUT = 30;
+
+export function createSession(globals: GlobalOptions, rt: Runtime): Session {
+  const io = rt.makeIO({ color: globals.color !== false });
+  const theme = createTheme(io.color);
+  const verbose = globals.verbose === true;
+  const json = globals.output === 'json';
+  const home = resolveHome(rt.env, rt.platform, rt.homedir);
+  const redactor = new Redactor();
+  const err = (text: string) => void io.stderr.write(text);
+  const warn = (message: string) => err(`${theme.yellow('warning:')} ${redactor.scrub(message)}\n`);
+  const note = (message: string) => {
+    if (verbose) err(`${theme.dim(`* ${redactor.scrub(message)}`)}\n`);
+  };
+  const http: StreamingHttpClient = createHttpClient({
+    timeoutSeconds: globals.timeout ?? DEFAULT_HTTP_TIMEOUT,
+    cacertPath: globals.cacert,
+    insecure: globals.insecure === true,
+    env: rt.env,
+    redactor,
+    trace: verbose ? (line) => err(`${theme.dim(line)}\n`) : undefined,
+    userAgent: `oauthctl/${rt.version}`,
+  });
+  if (globals.insecure) warn('--insecure: TLS certificates are not verified and plain http:// is allowed to any host');
+
+  let config: Promise<ConfigData> | undefined;
+  let store: Promise<TokenStore> | undefined;
+  const storeChoice = (globals.tokenStore ?? rt.env.OAUTHCTL_TOKEN_STORE ?? 'auto') as StoreChoice;
+  if (!['auto', 'keychain', 'file', 'none'].includes(storeChoice)) {
+    throw new UsageError(`OAUTHCTL_TOKEN_STORE must be auto, keychain, file or none, not '${storeChoice}'`);
+  }
+
+  const app: AppContext = {
+    http,
+    now: rt.now,
+    insecure: globals.insecure === true,
+    redactor,
+    warn,
+    note,
+    store: () =>
+      (store ??= import('../store/open.js').then(({ openStore }) =>
+        openStore({ choice: storeChoice, home, warn, keychain: keychainOptions(rt.env) }),
+      )),
+  };
+
+  return {
+    io,
+    env: rt.env,
+    json,
+    verbose,
+    theme,
+    home,
+    app,
+    prompter: inquirerPrompter(io),
+    out: (text) => void io.stdout.write(text),
+    err,
+    printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    config: () => (config ??= loadConfig(home)),
+    async profileName() {
+      const name = globals.profile ?? rt.env.OAUTHCTL_PROFILE ?? (await this.config()).current ?? 'default';
+      return assertProfileName(name);
+    },
+    close: () => http.close(),
+  };
+}
+
+/** OAUTHCTL_KEYCHAIN_TIMEOUT_MS: the keychain deadline (undocumented knob for slow machines and tests). */
+function keychainOptions(env: Record<string, string | undefined>): { timeoutMs?: number } {
+  const ms = Number(env.OAUTHCTL_KEYCHAIN_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? { timeoutMs: ms } : {};
+}

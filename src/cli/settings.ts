@@ -1,0 +1,68 @@
+import { Option } from 'commander';
+import { PROFILE_FIELDS, parseParams, resolveProfile, validateProfile, type Profile } from '../config/profile.js';
+import { UsageError } from '../errors.js';
+import { readAll, stripOneNewline } from '../io/io.js';
+import type { Session } from './session.js';
+
+/** The profile fields given as flags on this command line (`--token-url` → token_endpoint, …). */
+export function profileFromFlags(opts: Record<string, unknown>): Profile {
+  const profile: Profile = {};
+  for (const spec of PROFILE_FIELDS) {
+    const value = opts[new Option(spec.flag).attributeName()];
+    if (typeof value === 'string') profile[spec.field] = value;
+  }
+  if (Array.isArray(opts.param)) profile.params = parseParams(opts.param as string[]);
+  if (opts.discovery === false) profile.discovery = false;
+  return validateProfile(profile, 'command line');
+}
+
+export interface ResolvedSettings {
+  profileName: string;
+  /** The profile as saved in config.json, if any. */
+  saved?: Profile;
+  /** Flags > environment > saved profile. */
+  settings: Profile;
+}
+
+export async function resolveSettings(session: Session, opts: Record<string, unknown>): Promise<ResolvedSettings> {
+  const profileName = await session.profileName();
+  const saved = (await session.config()).profiles[profileName];
+  const settings = resolveProfile({ flags: profileFromFlags(opts), env: session.env, saved });
+  return { profileName, settings, ...(saved ? { saved } : {}) };
+}
+
+/**
+ * The client secret for this run, from (in order) `--client-secret-stdin`, `--client-secret`
+ * (with a warning: process lists show it), `OAUTHCTL_CLIENT_SECRET`, or a masked prompt when
+ * `prompt` is set and we can prompt. Undefined when none was given.
+ */
+export async function clientSecretFromInput(
+  session: Session,
+  opts: Record<string, unknown>,
+  prompt?: { message: string },
+): Promise<string | undefined> {
+  let secret: string | undefined;
+  if (opts.clientSecretStdin) {
+    if (session.io.stdinIsTTY) throw new UsageError('--client-secret-stdin: stdin is a terminal, not a pipe', { hint: 'pipe the secret in, e.g. `< secret.txt`' });
+    secret = stripOneNewline(await readAll(session.io.stdin));
+    if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
+  } else if (typeof opts.clientSecret === 'string') {
+    session.app.warn('--client-secret is visible to other users in process lists; prefer --client-secret-stdin or OAUTHCTL_CLIENT_SECRET');
+    secret = opts.clientSecret;
+  } else if (session.env.OAUTHCTL_CLIENT_SECRET) {
+    secret = session.env.OAUTHCTL_CLIENT_SECRET;
+  } else if (prompt && session.io.canPrompt) {
+    secret = await session.prompter.secret(prompt.message);
+  }
+  session.app.redactor.addSecret(secret);
+  return secret;
+}
+
+/** A positional token argument, or stdin for `-` (or when no argument is given and stdin is piped). */
+export async function tokenArgument(session: Session, arg: string | undefined, what: string): Promise<string> {
+  if (arg !== undefined && arg !== '-') return arg;
+  if (arg === undefined && session.io.stdinIsTTY) {
+    throw new UsageError(`no ${what} given`, { hint: `pass it as an argument, or "-" to read stdin` });
+  }
+  return (await readAll(session.io.stdin)).trim();
+}

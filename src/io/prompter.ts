@@ -1,0 +1,42 @@
+import type { IO } from './io.js';
+import { UsageError } from '../errors.js';
+
+/** Prompts, wrapped so use cases stay testable and @inquirer/prompts loads only when asked. */
+export interface Prompter {
+  input(message: string, opts?: { default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  secret(message: string): Promise<string>;
+  select<T extends string>(message: string, choices: readonly { value: T; name?: string; description?: string }[], def?: T): Promise<T>;
+}
+
+export function inquirerPrompter(io: IO): Prompter {
+  const context = { input: io.stdin, output: io.stderr, clearPromptOnDone: false };
+  const guard = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (!io.canPrompt) throw new UsageError('cannot prompt: stdin is not a terminal');
+    try {
+      return await run();
+    } catch (err) {
+      if ((err as Error).name === 'ExitPromptError') {
+        const { InterruptedError } = await import('../errors.js');
+        throw new InterruptedError();
+      }
+      throw err;
+    }
+  };
+  return {
+    input: (message, opts) =>
+      guard(async () => {
+        const { input } = await import('@inquirer/prompts');
+        return input({ message, default: opts?.default, validate: opts?.validate, required: true }, context);
+      }),
+    secret: (message) =>
+      guard(async () => {
+        const { password } = await import('@inquirer/prompts');
+        return password({ message, mask: '*' }, context);
+      }),
+    select: (message, choices, def) =>
+      guard(async () => {
+        const { select } = await import('@inquirer/prompts');
+        return select({ message, choices: choices.map((c) => ({ ...c, name: c.name ?? c.value })), default: def }, context);
+      }),
+  };
+}
