@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/oauthctl.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  home: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the built CLI as a user would: a real process, a private OAUTHCTL_HOME, the file store
+ * unless a test says otherwise, no colours, and none of the caller's OAUTHCTL_* variables.
+ */
+export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('OAUTHCTL_') && !/_proxy$/i.test(k)) env[k] = v;
+  }
+  Object.assign(env, { OAUTHCTL_HOME: opts.home, OAUTHCTL_TOKEN_STORE: 'file', NO_COLOR: '1' });
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** A fresh home directory; remove it with the returned function. */
+export function tempHome(): { home: string; cleanup: () => void } {
+  const home = mkdtempSync(join(tmpdir(), 'oauthctl-test-'));
+  return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
