@@ -20,7 +20,7 @@ export function duration(seconds: number): string {
 /** "expires in 4m" / "expired 2h ago", or "issued 3m ago", relative to now (epoch seconds). */
 export function relative(at: number, now: number, verbs: { future: string; past: string }): string {
   const delta = at - now;
-  return delta >= 0 ? `${verbs.future} in ${duration(delta)}` : `${verbs.past} ${duration(delta)} ago`;
+  return delta > 0 ? `${verbs.future} in ${duration(delta)}` : `${verbs.past} ${duration(delta)} ago`;
 }
 
 /** ISO 8601 without milliseconds; a value outside the Date range says so instead of throwing. */

@@ -1,0 +1,69 @@
+/**
+ * `npm run demo`: starts the embedded authorization server (oidc-provider) and the /people API on
+ * loopback, then runs the built CLI against them, printing each command before its output.
+ * Uses a throw-away OAUTHCTL_HOME; stops everything it started, whatever happens.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFixture } from '../test/fixtures/server.js';
+
+const BIN = fileURLToPath(new URL('../bin/oauthctl.js', import.meta.url));
+const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
+
+const fixture = await startFixture();
+const home = mkdtempSync(join(tmpdir(), 'oauthctl-demo-'));
+const env = { ...process.env, OAUTHCTL_HOME: home };
+let failed = 0;
+
+/**
+ * Runs one CLI command as a user would, showing it first; returns its stdout. Asynchronous: the
+ * servers live in this process and must keep answering while the CLI runs.
+ */
+async function step(title: string, args: string[], opts: { secretEnv?: string; show?: string; capture?: boolean } = {}): Promise<string> {
+  const shown = opts.show ?? `oauthctl ${args.map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}`;
+  process.stdout.write(`\n${bold(`# ${title}`)}\n${bold('$')} ${shown}\n`);
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...env, ...(opts.secretEnv ? { OAUTHCTL_CLIENT_SECRET: opts.secretEnv } : {}) },
+    stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (opts.capture) process.stdout.write(stdout);
+  if (code !== 0) {
+    failed++;
+    process.stdout.write(`(exit ${code})\n`);
+  }
+  return stdout;
+}
+
+try {
+  const { confidentialBasic: cc, privateKeyJwt: pk } = fixture.clients;
+  process.stdout.write(`${bold('oauthctl demo')}: authorization server ${fixture.issuer}, API ${fixture.apiBaseUrl}\n`);
+  process.stdout.write(`OAUTHCTL_HOME=${home}\n`);
+
+  await step('What does the server support?', ['discover', fixture.issuer]);
+  await step(
+    'Log in as a service (client_credentials), flags only; the secret comes from the environment',
+    ['login', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', cc.id, '--scope', 'people:read'],
+    { secretEnv: cc.secret, show: `OAUTHCTL_CLIENT_SECRET=… oauthctl login --grant client_credentials --issuer ${fixture.issuer} --client-id ${cc.id} --scope people:read` },
+  );
+  await step('What is stored?', ['token', 'show']);
+  await step('The token, for scripts: $(oauthctl token)', ['token'], { capture: true });
+  await step(
+    'A client that authenticates with a private key (RFC 7523), asking for a JWT access token',
+    ['login', '-p', 'jwt', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', pk.id, '--private-key', pk.privateKeyPem, '--resource', fixture.jwtResource, '--scope', 'people:read'],
+  );
+  const jwt = (await step('Its access token', ['token', '-p', 'jwt'], { capture: true })).trim();
+  await step('Look inside it', ['decode', jwt], { show: 'oauthctl decode "$(oauthctl token -p jwt)"' });
+  await step('The same as JSON', ['decode', '-o', 'json', jwt], { show: 'oauthctl decode -o json "$(oauthctl token -p jwt)"' });
+} finally {
+  await fixture.close();
+  rmSync(home, { recursive: true, force: true });
+}
+
+process.stdout.write(failed ? `\n${failed} step(s) failed\n` : `\n${bold('Demo complete.')}\n`);
+process.exitCode = failed ? 1 : 0;
