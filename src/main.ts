@@ -22,12 +22,7 @@ export async function runCli(rt: Runtime): Promise<number> {
     await mod.run(input, session);
   });
   const io0 = rt.makeIO({ color: false });
-  program.exitOverride().configureOutput({
-    writeOut: (s) => void io0.stdout.write(s),
-    writeErr: (s) => void (commanderErr += s),
-    outputError: () => {},
-  });
-  for (const cmd of allCommands(program)) {
+  for (const cmd of [program, ...allCommands(program)]) {
     cmd.exitOverride().configureOutput({
       writeOut: (s) => void io0.stdout.write(s),
       writeErr: (s) => void (commanderErr += s),

@@ -32,7 +32,7 @@ export async function acquireToken(req: AcquireRequest, ctx: AppContext): Promis
   ctx.redactor.addSecret(clientSecret);
   let tokens: TokenSet;
   if (current?.refresh_token) {
-    ctx.note(current ? 'access token expired or about to; refreshing' : 'refreshing');
+    ctx.note('access token expired or about to expire; refreshing');
     tokens = await refresh(current, settings, clientSecret, req.profile, ctx);
   } else if ((settings.grant ?? current?.grant) === 'client_credentials') {
     ctx.note(current ? 'access token expired or about to; requesting a new one' : 'no stored token; requesting one');

@@ -1,4 +1,8 @@
 import { UsageError } from '../errors.js';
+import { CLIENT_AUTH_METHODS } from '../oauth/client-auth.js';
+
+/** Profile names become keychain accounts and lock file names; the store owns the rule. */
+export { assertProfileName } from '../store/profile-name.js';
 
 /** A profile as saved in config.json (SPEC "Profiles and files"). Never holds a secret. */
 export interface Profile {
@@ -56,20 +60,7 @@ export const PROFILE_FIELDS: readonly FieldSpec[] = [
   { field: 'api_base_url', flag: '--base-url <url>', description: 'API base URL for `call /path`', env: 'OAUTHCTL_API_BASE_URL', url: true },
 ];
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
 export const GRANTS = ['authorization_code', 'client_credentials', 'password', 'device_code', 'implicit', 'refresh_token'] as const;
-
-const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Profile names become keychain accounts and lock file names: keep them plain. */
-export function assertProfileName(name: string): string {
-  if (!PROFILE_NAME.test(name) || name === '.' || name === '..') {
-    throw new UsageError(`invalid profile name '${name}'`, {
-      hint: 'use letters, digits, ".", "_" or "-" (at most 64)',
-    });
-  }
-  return name;
-}
 
 /** Checks one profile's values (from flags, env or the file) so bad input fails early (exit 2). */
 export function validateProfile(p: Profile, source: string): Profile {

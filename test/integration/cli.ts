@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startFixture, type Fixture, type FixtureOptions } from '../fixtures/server.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/oauthctl.js', import.meta.url));
 
@@ -54,4 +56,24 @@ export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
 export function tempHome(): { home: string; cleanup: () => void } {
   const home = mkdtempSync(join(tmpdir(), 'oauthctl-test-'));
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/**
+ * One fixture for the test file and a fresh home for each test, both cleaned up:
+ * `const t = useFixture(); … t.fixture.issuer, t.home`.
+ */
+export function useFixture(options?: FixtureOptions): { fixture: Fixture; home: string } {
+  const ctx = {} as { fixture: Fixture; home: string };
+  let cleanup = () => {};
+  beforeAll(async () => {
+    ctx.fixture = await startFixture(options);
+  });
+  afterAll(async () => {
+    await ctx.fixture?.close();
+  });
+  beforeEach(() => {
+    ({ home: ctx.home, cleanup } = tempHome());
+  });
+  afterEach(() => cleanup());
+  return ctx;
 }

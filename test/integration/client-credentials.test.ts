@@ -5,35 +5,22 @@
 import { createServer } from 'node:net';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFixture, type Fixture } from '../fixtures/server.js';
-import { runCli, tempHome } from './cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, useFixture } from './cli.js';
 
-let fixture: Fixture;
-let home: string;
-let cleanup: () => void;
+const t = useFixture();
 
-beforeAll(async () => {
-  fixture = await startFixture();
-});
-afterAll(async () => {
-  await fixture?.close();
-});
-beforeEach(() => {
-  ({ home, cleanup } = tempHome());
-});
-afterEach(() => cleanup());
 
-const basic = () => fixture.clients.confidentialBasic;
+const basic = () => t.fixture.clients.confidentialBasic;
 
 /** Flags only, no config file: what a CI script does. */
 function ccArgs(client = basic(), extra: string[] = []): string[] {
-  return ['login', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', client.id, '--scope', 'people:read', ...extra];
+  return ['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--scope', 'people:read', ...extra];
 }
 
 async function introspect(token: string): Promise<Record<string, unknown>> {
-  const rs = fixture.clients.resourceServer;
-  const res = await fetch(`${fixture.issuer}/token/introspection`, {
+  const rs = t.fixture.clients.resourceServer;
+  const res = await fetch(`${t.fixture.issuer}/token/introspection`, {
     method: 'POST',
     headers: {
       accept: 'application/json',
@@ -56,13 +43,13 @@ async function closedPort(): Promise<number> {
 
 describe('login --grant client_credentials', () => {
   it('works with flags only; then `token` prints a token the server calls active', async () => {
-    const login = await runCli(ccArgs(basic(), ['--client-secret-stdin']), { home, input: `${basic().secret}\n` });
+    const login = await runCli(ccArgs(basic(), ['--client-secret-stdin']), { home: t.home, input: `${basic().secret}\n` });
     expect(login.stderr).toContain('Token for client');
     expect(login.code).toBe(0);
     expect(login.stdout).toBe('');
-    expect(existsSync(join(home, 'config.json'))).toBe(false);
+    expect(existsSync(join(t.home, 'config.json'))).toBe(false);
 
-    const token = await runCli(['token'], { home });
+    const token = await runCli(['token'], { home: t.home });
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^\S+\n$/);
     const info = await introspect(token.stdout.trim());
@@ -71,9 +58,9 @@ describe('login --grant client_credentials', () => {
   });
 
   it('authenticates with client_secret_post and prints the token set with -o json', async () => {
-    const post = fixture.clients.confidentialPost;
+    const post = t.fixture.clients.confidentialPost;
     const res = await runCli([...ccArgs(post), '--client-auth', 'client_secret_post', '-o', 'json'], {
-      home,
+      home: t.home,
       env: { OAUTHCTL_CLIENT_SECRET: post.secret },
     });
     expect(res.code).toBe(0);
@@ -85,21 +72,21 @@ describe('login --grant client_credentials', () => {
   });
 
   it('keeps the secret out of config.json and tokens.json 0600', async () => {
-    await runCli(ccArgs(), { home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
-    const file = join(home, 'tokens.json');
+    await runCli(ccArgs(), { home: t.home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
+    const file = join(t.home, 'tokens.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(statSync(home).mode & 0o777).toBe(0o700);
-    expect(existsSync(join(home, 'config.json'))).toBe(false);
+    expect(statSync(t.home).mode & 0o777).toBe(0o700);
+    expect(existsSync(join(t.home, 'config.json'))).toBe(false);
   });
 
   it('exits 3 naming invalid_client for a wrong secret, and stores nothing', async () => {
-    const res = await runCli(ccArgs(), { home, env: { OAUTHCTL_CLIENT_SECRET: 'wrong-secret' } });
+    const res = await runCli(ccArgs(), { home: t.home, env: { OAUTHCTL_CLIENT_SECRET: 'wrong-secret' } });
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(/^oauthctl: .*invalid_client/m);
     expect(res.stderr).not.toMatch(/\n\s+at /);
-    expect(existsSync(join(home, 'tokens.json')) ? readFileSync(join(home, 'tokens.json'), 'utf8') : '').not.toContain('access_token');
+    expect(existsSync(join(t.home, 'tokens.json')) ? readFileSync(join(t.home, 'tokens.json'), 'utf8') : '').not.toContain('access_token');
 
-    const json = await runCli([...ccArgs(), '-o', 'json'], { home, env: { OAUTHCTL_CLIENT_SECRET: 'wrong-secret' } });
+    const json = await runCli([...ccArgs(), '-o', 'json'], { home: t.home, env: { OAUTHCTL_CLIENT_SECRET: 'wrong-secret' } });
     expect(json.code).toBe(3);
     const err = JSON.parse(json.stderr.trim().split('\n').pop() as string) as { error: Record<string, unknown> };
     expect(err.error).toMatchObject({ code: 'invalid_client', oauth_error: 'invalid_client', status: 401 });
@@ -109,7 +96,7 @@ describe('login --grant client_credentials', () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/token`;
     const res = await runCli(['login', '--grant', 'client_credentials', '--token-url', url, '--client-id', 'x'], {
-      home,
+      home: t.home,
       env: { OAUTHCTL_CLIENT_SECRET: 's3cret-value' },
     });
     expect(res.code).toBe(4);
@@ -118,7 +105,7 @@ describe('login --grant client_credentials', () => {
   });
 
   it('never shows the secret or the token under -v', async () => {
-    const res = await runCli([...ccArgs(), '-v', '-o', 'json'], { home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
+    const res = await runCli([...ccArgs(), '-v', '-o', 'json'], { home: t.home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
     expect(res.code).toBe(0);
     const accessToken = (JSON.parse(res.stdout) as { access_token: string }).access_token;
     expect(res.stderr).toContain('> POST');
@@ -127,52 +114,52 @@ describe('login --grant client_credentials', () => {
     expect(res.stderr).not.toContain(basic().secret);
     expect(res.stderr).not.toContain(accessToken);
 
-    const token = await runCli(['token', '-v', '--min-ttl', '999999'], { home });
+    const token = await runCli(['token', '-v', '--min-ttl', '999999'], { home: t.home });
     expect(token.code).toBe(0);
     expect(token.stderr).not.toContain(basic().secret);
     expect(token.stderr).not.toContain(token.stdout.trim());
   });
 
   it('makes no /.well-known request with explicit endpoints and --no-discovery', async () => {
-    const before = fixture.stats.endpointRequests.discovery ?? 0;
+    const before = t.fixture.stats.endpointRequests.discovery ?? 0;
     const res = await runCli(
-      ['login', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--token-url', `${fixture.issuer}/token`, '--no-discovery', '--client-id', basic().id],
-      { home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } },
+      ['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--token-url', `${t.fixture.issuer}/token`, '--no-discovery', '--client-id', basic().id],
+      { home: t.home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } },
     );
     expect(res.code).toBe(0);
-    expect(fixture.stats.endpointRequests.discovery ?? 0).toBe(before);
+    expect(t.fixture.stats.endpointRequests.discovery ?? 0).toBe(before);
   });
 });
 
 describe('token', () => {
   it('exits 5 with advice when nothing is stored', async () => {
-    const res = await runCli(['token'], { home });
+    const res = await runCli(['token'], { home: t.home });
     expect(res.code).toBe(5);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('hint: run `oauthctl login`');
   });
 
   it('obtains a new client_credentials token when the stored one is too close to expiry', async () => {
-    await runCli(ccArgs(), { home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
-    const first = (await runCli(['token'], { home })).stdout;
-    const again = (await runCli(['token'], { home })).stdout;
+    await runCli(ccArgs(), { home: t.home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
+    const first = (await runCli(['token'], { home: t.home })).stdout;
+    const again = (await runCli(['token'], { home: t.home })).stdout;
     expect(again).toBe(first);
-    const before = fixture.stats.tokenRequests.client_credentials ?? 0;
-    const renewed = await runCli(['token', '--min-ttl', '999999'], { home });
+    const before = t.fixture.stats.tokenRequests.client_credentials ?? 0;
+    const renewed = await runCli(['token', '--min-ttl', '999999'], { home: t.home });
     expect(renewed.code).toBe(0);
     expect(renewed.stdout).not.toBe(first);
-    expect(fixture.stats.tokenRequests.client_credentials).toBe(before + 1);
+    expect(t.fixture.stats.tokenRequests.client_credentials).toBe(before + 1);
   });
 
   it('shows the stored set without secrets, and with them on --reveal', async () => {
-    await runCli(ccArgs(), { home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
-    const token = (await runCli(['token'], { home })).stdout.trim();
-    const show = await runCli(['token', 'show', '-o', 'json'], { home });
+    await runCli(ccArgs(), { home: t.home, env: { OAUTHCTL_CLIENT_SECRET: basic().secret } });
+    const token = (await runCli(['token'], { home: t.home })).stdout.trim();
+    const show = await runCli(['token', 'show', '-o', 'json'], { home: t.home });
     expect(show.code).toBe(0);
     const meta = JSON.parse(show.stdout) as Record<string, unknown>;
     expect(meta).toMatchObject({
       profile: 'default',
-      issuer: fixture.issuer,
+      issuer: t.fixture.issuer,
       client_id: basic().id,
       token_type: 'Bearer',
       scope: 'people:read',
@@ -182,10 +169,10 @@ describe('token', () => {
     });
     expect(meta.expires_in).toBeGreaterThan(0);
     expect(show.stdout).not.toContain(token);
-    const text = await runCli(['token', 'show'], { home });
+    const text = await runCli(['token', 'show'], { home: t.home });
     expect(text.stdout).toContain('Expires');
     expect(text.stdout).not.toContain(token);
-    const reveal = await runCli(['token', 'show', '--reveal', '-o', 'json'], { home });
+    const reveal = await runCli(['token', 'show', '--reveal', '-o', 'json'], { home: t.home });
     expect((JSON.parse(reveal.stdout) as Record<string, unknown>).access_token).toBe(token);
   });
 });
@@ -193,43 +180,43 @@ describe('token', () => {
 describe('profiles', () => {
   it('saves a profile (secret in the store, never in config.json) and logs in with it', async () => {
     const add = await runCli(
-      ['profile', 'add', 'ci', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', basic().id, '--scope', 'people:read', '--client-secret-stdin'],
-      { home, input: basic().secret },
+      ['profile', 'add', 'ci', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', basic().id, '--scope', 'people:read', '--client-secret-stdin'],
+      { home: t.home, input: basic().secret },
     );
     expect(add.code).toBe(0);
-    const config = readFileSync(join(home, 'config.json'), 'utf8');
+    const config = readFileSync(join(t.home, 'config.json'), 'utf8');
     expect(config).not.toContain(basic().secret);
     expect(JSON.parse(config)).toMatchObject({ current: 'ci', profiles: { ci: { client_id: basic().id } } });
-    expect(statSync(join(home, 'config.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(t.home, 'config.json')).mode & 0o777).toBe(0o600);
 
-    const login = await runCli(['login'], { home });
+    const login = await runCli(['login'], { home: t.home });
     expect(login.code).toBe(0);
-    expect((await runCli(['token', '-p', 'ci'], { home })).code).toBe(0);
+    expect((await runCli(['token', '-p', 'ci'], { home: t.home })).code).toBe(0);
 
-    const list = await runCli(['profile', 'list'], { home });
+    const list = await runCli(['profile', 'list'], { home: t.home });
     expect(list.stdout).toMatch(/^\* ci/m);
-    await runCli(['profile', 'add', 'other', '--token-url', `${fixture.issuer}/token`, '--client-id', 'x', '--client-auth', 'none'], { home });
-    expect((await runCli(['profile', 'use', 'other'], { home })).code).toBe(0);
-    expect(JSON.parse((await runCli(['profile', 'show', '-o', 'json'], { home })).stdout)).toMatchObject({ name: 'other', current: true });
-    expect((await runCli(['profile', 'remove', 'ci'], { home })).code).toBe(0);
-    expect((await runCli(['token', '-p', 'ci'], { home })).code).toBe(5);
+    await runCli(['profile', 'add', 'other', '--token-url', `${t.fixture.issuer}/token`, '--client-id', 'x', '--client-auth', 'none'], { home: t.home });
+    expect((await runCli(['profile', 'use', 'other'], { home: t.home })).code).toBe(0);
+    expect(JSON.parse((await runCli(['profile', 'show', '-o', 'json'], { home: t.home })).stdout)).toMatchObject({ name: 'other', current: true });
+    expect((await runCli(['profile', 'remove', 'ci'], { home: t.home })).code).toBe(0);
+    expect((await runCli(['token', '-p', 'ci'], { home: t.home })).code).toBe(5);
   });
 
   it('without a terminal, a missing field is exit 2 naming the flags', async () => {
-    const res = await runCli(['profile', 'add', 'dev'], { home });
+    const res = await runCli(['profile', 'add', 'dev'], { home: t.home });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('--issuer');
     expect(res.stderr).toContain('--client-id');
-    const login = await runCli(['login'], { home });
+    const login = await runCli(['login'], { home: t.home });
     expect(login.code).toBe(2);
     expect(login.stderr).toContain('--issuer');
   });
 
   it('refuses a damaged config.json with its position, and leaves it alone', async () => {
-    const path = join(home, 'config.json');
+    const path = join(t.home, 'config.json');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path, '{\n  "profiles": {,\n}\n');
-    const res = await runCli(['token'], { home });
+    const res = await runCli(['token'], { home: t.home });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(`${path} is not valid JSON (line 2, column 16`);
     expect(readFileSync(path, 'utf8')).toBe('{\n  "profiles": {,\n}\n');
@@ -238,22 +225,22 @@ describe('profiles', () => {
 
 describe('discover', () => {
   it('prints the metadata, and the document as served with -o json', async () => {
-    const text = await runCli(['discover', fixture.issuer], { home });
+    const text = await runCli(['discover', t.fixture.issuer], { home: t.home });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^token_endpoint\\s+${fixture.issuer}/token$`, 'm'));
-    const json = await runCli(['discover', fixture.issuer, '-o', 'json'], { home });
-    const served = await (await fetch(`${fixture.issuer}/.well-known/openid-configuration`)).text();
+    expect(text.stdout).toMatch(new RegExp(`^token_endpoint\\s+${t.fixture.issuer}/token$`, 'm'));
+    const json = await runCli(['discover', t.fixture.issuer, '-o', 'json'], { home: t.home });
+    const served = await (await fetch(`${t.fixture.issuer}/.well-known/openid-configuration`)).text();
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(served));
   });
 
   it('rejects metadata for another issuer (exit 4)', async () => {
-    const res = await runCli(['discover', `${fixture.issuer}/`], { home });
+    const res = await runCli(['discover', `${t.fixture.issuer}/`], { home: t.home });
     expect(res.code).toBe(4);
     expect(res.stderr).toContain('is for issuer');
   });
 
   it('refuses plain http to a non-loopback host before any request (exit 2)', async () => {
-    const res = await runCli(['discover', 'http://auth.example.com'], { home });
+    const res = await runCli(['discover', 'http://auth.example.com'], { home: t.home });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('refusing plain http://');
   });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeToken } from '../../src/jwt/decode.js';
 import { UsageError } from '../../src/errors.js';
-
-/** RFC 7519 §3.1: the example JWT, its header and its claims. */
-export const RFC7519_JWT =
-  'eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9' +
-  '.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ' +
-  '.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+import { RFC7519_JWT } from '../support/examples.js';
 
 describe('decodeToken', () => {
   it('decodes the RFC 7519 §3.1 example exactly', () => {
