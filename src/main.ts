@@ -82,12 +82,16 @@ function sniffGlobals(argv: string[]): { output?: string; verbose?: boolean } {
 
 /** The composition root: the real process, and the only process.exit. */
 export async function main(): Promise<void> {
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    const text = renderError(new InterruptedError(), { json: false, verbose: false, scrub: (s) => s }).text;
-    process.stderr.write(text);
-    process.exit(130);
+  // Ctrl+C aborts the signal: a login closes its listener and ends with exit 130. A command that
+  // does not watch the signal is ended shortly after, and a second Ctrl+C ends it at once.
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort(new InterruptedError());
+    setTimeout(() => {
+      process.stderr.write(renderError(new InterruptedError(), { json: false, verbose: false, scrub: (s) => s }).text);
+      process.exit(130);
+    }, 1000).unref();
   });
   const code = await runCli({
     argv: process.argv.slice(2),
@@ -97,8 +101,8 @@ export async function main(): Promise<void> {
     homedir: homedir(),
     now: () => Date.now(),
     version: VERSION,
+    signal: interrupt.signal,
   });
-  if (interrupted) return;
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
 }

@@ -30,7 +30,12 @@ export type Endpoints = Partial<Record<EndpointName, string>> & { issuer?: strin
  * when an endpoint in `need` is not given explicitly, an issuer is known, and discovery is not
  * turned off; a server without a discovery document (404) leaves the explicit endpoints alone.
  */
-export async function resolveEndpoints(settings: Profile, need: readonly EndpointName[], ctx: AppContext): Promise<Endpoints> {
+export async function resolveEndpoints(
+  settings: Profile,
+  need: readonly EndpointName[],
+  ctx: AppContext,
+  opts: { required?: boolean } = {},
+): Promise<Endpoints> {
   const endpoints: Endpoints = {};
   if (settings.issuer) endpoints.issuer = settings.issuer;
   for (const name of Object.keys(ENDPOINT_FLAGS) as EndpointName[]) {
@@ -45,12 +50,13 @@ export async function resolveEndpoints(settings: Profile, need: readonly Endpoin
   }
   for (const name of need) {
     const url = endpoints[name];
+    if (!url && opts.required === false) continue;
     if (!url) {
       throw new UsageError(`no ${name.replace(/_/g, ' ')} is known`, {
         hint: `give ${ENDPOINT_FLAGS[name]} <url>${settings.issuer ? '' : ', or --issuer for discovery'}`,
       });
     }
-    assertSecureUrl(url, name, ctx.insecure);
+    assertSecureUrl(url as string, name, ctx.insecure);
   }
   return endpoints;
 }

@@ -77,11 +77,20 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     addProfileFlags(
       leaf(program, 'login', 'obtain tokens and store them', () => import('./commands/login.js')),
     ),
-  ).addHelpText(
+  )
+    .addOption(new Option('--port <port>', 'loopback listener port (default: the redirect URI\'s, else any free one)'))
+    .addOption(new Option('--no-browser', 'do not open a browser; print the URL (stderr)'))
+    .addOption(new Option('--browser-command <command>', 'open the URL with this command (URL as last argument)'))
+    .addOption(new Option('--manual', 'no listener, no browser: paste the redirected address (SSH, containers)'))
+    .addOption(new Option('--username <name>', 'password grant: the user name'))
+    .addOption(new Option('--password-stdin', 'password grant: read the password from stdin'))
+    .addHelpText(
     'after',
     examples(
+      'login --issuer https://auth.example.com --client-id cli --scope "openid profile offline_access"',
+      'login --grant device_code --issuer https://auth.example.com --client-id tv',
+      'login --manual -p remote',
       'login --grant client_credentials --issuer https://auth.example.com --client-id ci --client-secret-stdin < secret.txt',
-      'login -p staging --scope "openid profile"',
       'login -o json --token-store none --grant client_credentials --token-url https://auth.example.com/token --client-id ci',
     ),
   );

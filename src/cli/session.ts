@@ -21,6 +21,8 @@ export interface Runtime {
   homedir: string;
   now: () => number;
   version: string;
+  /** Aborted on Ctrl+C (reason: InterruptedError). */
+  signal: AbortSignal;
 }
 
 /** Everything a command needs for one run, built from the global options. */
@@ -33,6 +35,10 @@ export interface Session {
   home: string;
   app: AppContext;
   prompter: Prompter;
+  /** Aborted on Ctrl+C. */
+  signal: AbortSignal;
+  /** `--timeout` when given. */
+  timeoutSeconds?: number;
   /** stdout: the answer. */
   out(text: string): void;
   /** stderr: for the human. */
@@ -98,6 +104,8 @@ export function createSession(globals: GlobalOptions, rt: Runtime): Session {
     home,
     app,
     prompter: inquirerPrompter(io),
+    signal: rt.signal,
+    ...(globals.timeout !== undefined ? { timeoutSeconds: globals.timeout } : {}),
     out: (text) => void io.stdout.write(text),
     err,
     printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),

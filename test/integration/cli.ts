@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,20 @@ export interface CliOptions {
  * unless a test says otherwise, no colours, and none of the caller's OAUTHCTL_* variables.
  */
 export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
+  const cli = startCli(args, opts);
+  cli.child.stdin.end(opts.input ?? '');
+  return cli.done;
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves with the first match of `pattern` in stderr so far or to come (bounded wait). */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  done: Promise<CliResult>;
+}
+
+/** Starts the CLI and lets the test talk to it while it runs (stdin stays open). */
+export function startCli(args: string[], opts: CliOptions): RunningCli {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('OAUTHCTL_') && !/_proxy$/i.test(k)) env[k] = v;
@@ -36,20 +50,48 @@ export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    for (const w of waiters) w();
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      for (const w of waiters) w();
       resolve({ code, signal, stdout, stderr });
     });
-    child.stdin.end(opts.input ?? '');
   });
+  const waitForStderr = (pattern: RegExp, timeoutMs = 20_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = stderr.match(pattern);
+        if (match) {
+          cleanup();
+          resolve(match);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          cleanup();
+          reject(new Error(`CLI ended before ${pattern} appeared on stderr:\n${stderr}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`${pattern} did not appear on stderr within ${timeoutMs} ms:\n${stderr}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return { child, waitForStderr, done };
 }
 
 /** A fresh home directory; remove it with the returned function. */

@@ -44,7 +44,7 @@ async function closedPort(): Promise<number> {
 describe('login --grant client_credentials', () => {
   it('works with flags only; then `token` prints a token the server calls active', async () => {
     const login = await runCli(ccArgs(basic(), ['--client-secret-stdin']), { home: t.home, input: `${basic().secret}\n` });
-    expect(login.stderr).toContain('Token for client');
+    expect(login.stderr).toContain("Logged in as client");
     expect(login.code).toBe(0);
     expect(login.stdout).toBe('');
     expect(existsSync(join(t.home, 'config.json'))).toBe(false);

@@ -1,31 +1,48 @@
 import { needsClientSecret } from '../../app/client.js';
-import { login } from '../../app/login.js';
-import { tokenSetJson } from '../../app/token-set.js';
+import { defaultGrant, login, type LoginRequest } from '../../app/login.js';
+import { claimsOf, tokenSetJson } from '../../app/token-set.js';
 import { UsageError } from '../../errors.js';
+import { readAll, stripOneNewline } from '../../io/io.js';
 import type { TokenSet } from '../../store/types.js';
 import { isoDate, relative } from '../format.js';
+import { cliInteraction } from '../interaction.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
 import { clientSecretFromInput, resolveSettings } from '../settings.js';
 
+const INTERACTIVE = new Set(['authorization_code', 'implicit', 'device_code']);
+
 /** `oauthctl login`: obtain tokens with the profile's (or `--grant`) grant and store them. */
 export async function run(input: CommandInput, session: Session): Promise<void> {
-  const { profileName, settings, saved } = await resolveSettings(session, input.opts);
-  if (!saved && !settings.issuer && !settings.token_endpoint && !settings.client_id) {
+  const opts = input.opts;
+  const { profileName, settings, saved } = await resolveSettings(session, opts);
+  if (!saved && !settings.issuer && !settings.token_endpoint && !settings.authorization_endpoint && !settings.client_id) {
     throw new UsageError(`no profile '${profileName}' and no server given`, {
       hint: 'give --issuer <url> (or --token-url <url>) and --client-id <id> (or OAUTHCTL_ISSUER, OAUTHCTL_CLIENT_ID), or run `oauthctl profile add`',
     });
   }
-  const grant = settings.grant ?? (settings.authorization_endpoint || settings.issuer ? 'authorization_code' : 'client_credentials');
+  if (opts.clientSecretStdin && opts.passwordStdin) throw new UsageError('--client-secret-stdin and --password-stdin cannot both read stdin');
+  const grant = defaultGrant(settings);
   const store = await session.app.store();
   const entry = (await store.get(profileName)) ?? {};
   const required = needsClientSecret(settings, grant);
   const clientSecret =
-    (await clientSecretFromInput(session, input.opts, required && !entry.client_secret ? { message: `Client secret for ${settings.client_id ?? 'the client'}` } : undefined)) ??
+    (await clientSecretFromInput(session, opts, required && !entry.client_secret ? { message: `Client secret for ${settings.client_id ?? 'the client'}` } : undefined)) ??
     entry.client_secret;
   session.app.redactor.addSecret(clientSecret);
 
-  const tokens = await login({ settings, grant, ...(clientSecret !== undefined ? { clientSecret } : {}) }, session.app);
+  const req: LoginRequest = { settings, grant, ...(clientSecret !== undefined ? { clientSecret } : {}) };
+  if (grant === 'password') Object.assign(req, await credentials(session, opts));
+  if (opts.port !== undefined) req.port = parsePort(opts.port);
+  if (opts.manual) req.manual = true;
+  const interaction = INTERACTIVE.has(grant)
+    ? await cliInteraction(session, {
+        ...(opts.browser === false || opts.manual ? { browser: false } : {}),
+        ...(typeof opts.browserCommand === 'string' ? { browserCommand: opts.browserCommand } : {}),
+      })
+    : undefined;
+
+  const tokens = await login(req, session.app, interaction);
   // The secret is kept with the tokens (never in config.json) so `token` can renew them later.
   await store.put(profileName, { ...entry, tokens, ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}) });
 
@@ -36,13 +53,42 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   session.err(`${summary(tokens, profileName, session)} (stored in ${store.location})\n`);
 }
 
+/** Password grant: `--username` (or a prompt), the password from stdin, OAUTHCTL_PASSWORD or a masked prompt. */
+async function credentials(session: Session, opts: Record<string, unknown>): Promise<{ username?: string; password?: string }> {
+  let username = typeof opts.username === 'string' ? opts.username : undefined;
+  if (!username && session.io.canPrompt) username = await session.prompter.input('Username');
+  let password: string | undefined;
+  if (opts.passwordStdin) {
+    if (session.io.stdinIsTTY) throw new UsageError('--password-stdin: stdin is a terminal, not a pipe');
+    password = stripOneNewline(await readAll(session.io.stdin));
+  } else if (session.env.OAUTHCTL_PASSWORD !== undefined) {
+    password = session.env.OAUTHCTL_PASSWORD;
+  } else if (session.io.canPrompt) {
+    password = await session.prompter.secret(`Password for ${username}`);
+  }
+  session.app.redactor.addSecret(password);
+  return { ...(username ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+}
+
+function parsePort(value: unknown): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a port number, got '${String(value)}'`);
+  return port;
+}
+
 function summary(tokens: TokenSet, profile: string, session: Session): string {
   const now = Math.floor(session.app.now() / 1000);
-  const who = tokens.grant === 'client_credentials' ? `client ${tokens.client_id}` : 'logged in';
+  const who = tokens.grant === 'client_credentials' ? `client ${tokens.client_id}` : (subject(tokens) ?? `client ${tokens.client_id}`);
   const scope = tokens.scope ? `scope "${tokens.scope}"` : 'no scope reported';
   const expiry =
     tokens.expires_at === null || tokens.expires_at === undefined
       ? 'expiry unknown'
       : `${relative(tokens.expires_at, now, { future: 'expires', past: 'expired' })} (${isoDate(tokens.expires_at)})`;
-  return `${session.theme.green('✓')} Token for ${who}, profile ${profile}: ${scope}, ${expiry}`;
+  return `${session.theme.green('✓')} Logged in as ${who}, profile ${profile}: ${scope}, ${expiry}`;
+}
+
+/** The ID token's user name, email or subject, for the summary line. */
+function subject(tokens: TokenSet): string | undefined {
+  const claims = claimsOf(tokens.id_token);
+  return [claims?.preferred_username, claims?.email, claims?.sub].find((v): v is string => typeof v === 'string');
 }

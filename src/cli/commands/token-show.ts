@@ -1,6 +1,5 @@
-import { secondsLeft } from '../../app/token-set.js';
+import { claimsOf, secondsLeft } from '../../app/token-set.js';
 import { LoginRequiredError } from '../../errors.js';
-import { decodeToken } from '../../jwt/decode.js';
 import type { TokenSet } from '../../store/types.js';
 import { isoDate, relative } from '../format.js';
 import type { CommandInput } from '../program.js';
@@ -67,17 +66,6 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
 
 /** `sub` of the ID token, else of a JWT access token. */
 function subjectOf(tokens: TokenSet): string | undefined {
-  for (const token of [tokens.id_token, tokens.access_token]) {
-    if (!token) continue;
-    try {
-      const decoded = decodeToken(token);
-      if (decoded.kind === 'jws' && decoded.payloadIsJson) {
-        const sub = (decoded.payload as Record<string, unknown>).sub;
-        if (typeof sub === 'string') return sub;
-      }
-    } catch {
-      // Opaque token: no subject to show.
-    }
-  }
-  return undefined;
+  const sub = (claimsOf(tokens.id_token) ?? claimsOf(tokens.access_token))?.sub;
+  return typeof sub === 'string' ? sub : undefined;
 }

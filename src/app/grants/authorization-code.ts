@@ -1,0 +1,151 @@
+import { TransportError, UsageError } from '../../errors.js';
+import { startLoopback } from '../../loopback/listener.js';
+import {
+  assertResponseIssuerMatches,
+  assertStateMatches,
+  authorizationCode,
+  buildAuthorizationUrl,
+  checkCallback,
+  parsePastedRedirect,
+  throwIfAuthorizationError,
+} from '../../oauth/authorize.js';
+import { createPkce, randomNonce, randomState } from '../../oauth/pkce.js';
+import { tokenRequest } from '../../oauth/token-request.js';
+import { processTokenResponse } from '../../oauth/token-response.js';
+import type { TokenSet } from '../../store/types.js';
+import { clientCredentials } from '../client.js';
+import type { AppContext } from '../context.js';
+import { isLoopbackHost, resolveEndpoints } from '../endpoints.js';
+import type { Interaction } from '../interaction.js';
+import type { LoginRequest } from '../login.js';
+import { finishLogin } from './finish.js';
+
+const DEFAULT_REDIRECT = 'http://127.0.0.1/callback';
+
+/**
+ * RFC 6749 §4.1 with PKCE (RFC 7636) always, `state` always and `nonce` with `openid`; the code
+ * arrives at a loopback listener (RFC 8252 §7.3) or, with `--manual`, is pasted by the user.
+ * `implicit` (RFC 6749 §4.2, deprecated by OAuth 2.1) shares the same path with
+ * `response_type=token`.
+ */
+export async function authorizationCodeGrant(req: LoginRequest, ctx: AppContext, io: Interaction, implicit = false): Promise<TokenSet> {
+  const { settings } = req;
+  if (implicit) ctx.warn('the implicit grant is deprecated by OAuth 2.1 (tokens travel in the URL); prefer the authorization code grant');
+  const client = await clientCredentials(settings, req.clientSecret);
+  const endpoints = await resolveEndpoints(settings, implicit ? ['authorization_endpoint'] : ['authorization_endpoint', 'token_endpoint'], ctx);
+  const pkce = implicit ? undefined : createPkce();
+  ctx.redactor.addSecret(pkce?.verifier);
+  const state = randomState();
+  const nonce = /(^|\s)openid(\s|$)/.test(settings.scope ?? '') ? randomNonce() : undefined;
+  const redirect = new URL(settings.redirect_uri ?? DEFAULT_REDIRECT);
+  const requestFor = (redirectUri: string) =>
+    buildAuthorizationUrl({
+      endpoint: endpoints.authorization_endpoint as string,
+      clientId: client.clientId,
+      redirectUri,
+      responseType: implicit ? 'token' : 'code',
+      state,
+      ...(settings.scope ? { scope: settings.scope } : {}),
+      ...(nonce ? { nonce } : {}),
+      ...(pkce ? { pkce } : {}),
+      ...(settings.audience ? { audience: settings.audience } : {}),
+      ...(settings.resource ? { resource: settings.resource } : {}),
+      ...(settings.params ? { extra: settings.params } : {}),
+    });
+
+  let params: URLSearchParams;
+  let redirectUri: string;
+  if (req.manual) {
+    redirectUri = redirect.toString();
+    params = await manualCallback(requestFor(redirectUri), state, io);
+  } else {
+    if (redirect.protocol !== 'http:' || !isLoopbackHost(redirect.hostname)) {
+      throw new UsageError(`the redirect URI ${redirect} is not a loopback http:// address, so oauthctl cannot receive the callback`, {
+        hint: 'use --manual to paste the redirected address, or --redirect-uri http://127.0.0.1:PORT/callback',
+      });
+    }
+    ({ params, redirectUri } = await loopbackCallback(redirect, req.port, (uri) => requestFor(uri), { state, issuer: endpoints.issuer }, implicit, io));
+  }
+  assertResponseIssuerMatches(params, endpoints.issuer);
+
+  if (implicit) {
+    throwIfAuthorizationError(params);
+    const res = processTokenResponse(
+      { status: 200, statusText: 'OK', url: redirectUri, headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }), text: params.toString() },
+      { endpoint: redirectUri, name: 'authorization response', operation: 'implicit grant', warn: ctx.warn, note: ctx.note },
+    );
+    return finishLogin(res, { settings, endpoints, client, grant: 'implicit', ...(nonce ? { nonce } : {}) }, ctx);
+  }
+  const code = authorizationCode(params);
+  ctx.redactor.addSecret(code);
+  const res = await tokenRequest(ctx.http, {
+    tokenEndpoint: endpoints.token_endpoint as string,
+    params: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce?.verifier, resource: settings.resource },
+    client,
+    now: ctx.now,
+    warn: ctx.warn,
+    note: ctx.note,
+  });
+  return finishLogin(res, { settings, endpoints, client, grant: 'authorization_code', ...(nonce ? { nonce } : {}) }, ctx);
+}
+
+/**
+ * The listener binds 127.0.0.1 on `--port`, else the redirect URI's port, else an ephemeral one;
+ * a `localhost` redirect URI is sent as `localhost` (some servers accept nothing else).
+ */
+async function loopbackCallback(
+  redirect: URL,
+  port: number | undefined,
+  urlFor: (redirectUri: string) => string,
+  expected: { state: string; issuer?: string | undefined },
+  implicit: boolean,
+  io: Interaction,
+): Promise<{ params: URLSearchParams; redirectUri: string }> {
+  const timeout = AbortSignal.timeout(io.waitSeconds * 1000);
+  const signal = AbortSignal.any([io.signal, timeout]);
+  const loopback = await startLoopback({
+    port: port ?? (redirect.port ? Number(redirect.port) : 0),
+    path: redirect.pathname || '/callback',
+    check: (params) => checkCallback(params, { state: expected.state, ...(expected.issuer ? { issuer: expected.issuer } : {}) }),
+    implicit,
+    signal,
+  });
+  const redirectUri = loopback.redirectUri(redirect.hostname === 'localhost' ? 'localhost' : '127.0.0.1');
+  const url = urlFor(redirectUri);
+  try {
+    await openOrPrint(url, io);
+    io.tell(`Waiting for the browser to come back to ${redirectUri} (Ctrl+C to cancel; gives up after ${io.waitSeconds}s)…`);
+    return { params: await loopback.result, redirectUri };
+  } catch (err) {
+    if (timeout.aborted && !io.signal.aborted) {
+      throw new TransportError('timeout', `no answer from the browser within ${io.waitSeconds}s`, {
+        hint: 'finish signing in sooner, raise --timeout, or use --manual',
+      });
+    }
+    throw err;
+  } finally {
+    await loopback.close();
+  }
+}
+
+async function openOrPrint(url: string, io: Interaction): Promise<void> {
+  if (!io.openBrowser) {
+    io.tell(`Open this URL in a browser to sign in:\n\n  ${url}\n`);
+    return;
+  }
+  try {
+    await io.openBrowser(url);
+    io.tell(`Opened the browser. If it did not appear, open this URL:\n\n  ${url}\n`);
+  } catch (err) {
+    io.tell(`Could not open a browser (${(err as Error).message}). Open this URL to sign in:\n\n  ${url}\n`);
+  }
+}
+
+/** `--manual`: no listener, no browser; the user pastes where the browser was sent (or the code). */
+async function manualCallback(url: string, state: string, io: Interaction): Promise<URLSearchParams> {
+  io.tell(`Open this URL in a browser on any machine and sign in:\n\n  ${url}\n`);
+  io.tell('Then paste the address the browser was redirected to (it may show an error page; that is fine), or just the code.');
+  const params = parsePastedRedirect(await io.readPastedRedirect());
+  if (params.has('state') || params.has('error')) assertStateMatches(params, state);
+  return params;
+}

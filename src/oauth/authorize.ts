@@ -1,0 +1,126 @@
+import { OAuthError, UsageError } from '../errors.js';
+import type { Pkce } from './pkce.js';
+
+export interface AuthorizationRequest {
+  endpoint: string;
+  clientId: string;
+  redirectUri: string;
+  /** `code` (RFC 6749 §4.1) or, legacy, `token` (§4.2). */
+  responseType: 'code' | 'token';
+  state: string;
+  scope?: string;
+  /** OpenID Connect Core §3.1.2.1: sent when `openid` is in scope. */
+  nonce?: string;
+  /** RFC 7636 §4.3: always for `code`, public and confidential clients alike. */
+  pkce?: Pkce;
+  audience?: string;
+  /** RFC 8707 §2. */
+  resource?: string;
+  /** Extra parameters (`--param`, profile `params`): `prompt`, `login_hint`, … */
+  extra?: Record<string, string>;
+}
+
+/** The protocol parameters that `--param` may not override. */
+const RESERVED = new Set(['response_type', 'client_id', 'redirect_uri', 'state', 'nonce', 'code_challenge', 'code_challenge_method']);
+
+/** RFC 6749 §4.1.1 / §4.2.1: the URL the user's browser is sent to. */
+export function buildAuthorizationUrl(req: AuthorizationRequest): string {
+  const url = new URL(req.endpoint);
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') url.searchParams.set(name, value);
+  };
+  for (const [name, value] of Object.entries(req.extra ?? {})) {
+    if (RESERVED.has(name)) throw new UsageError(`--param ${name} is set by oauthctl itself and cannot be overridden`);
+    set(name, value);
+  }
+  set('response_type', req.responseType);
+  set('client_id', req.clientId);
+  set('redirect_uri', req.redirectUri);
+  set('scope', req.scope);
+  set('state', req.state);
+  set('nonce', req.nonce);
+  set('audience', req.audience);
+  set('resource', req.resource);
+  if (req.pkce) {
+    set('code_challenge', req.pkce.challenge);
+    set('code_challenge_method', req.pkce.method);
+  }
+  return url.toString();
+}
+
+export interface CallbackExpectations {
+  state: string;
+  /** The issuer, for RFC 9207's `iss` check (when the response carries one). */
+  issuer?: string;
+}
+
+/** RFC 6749 §10.12: the `state` that comes back must be the one we sent. */
+export function assertStateMatches(params: URLSearchParams, expected: string): void {
+  const state = params.get('state');
+  if (state !== expected) {
+    throw new OAuthError('state_mismatch', undefined, state === null ? 'the callback has no state parameter' : 'the callback\'s state does not match the request');
+  }
+}
+
+/** RFC 9207 §2.4: when the authorization response carries `iss`, it must be our issuer. */
+export function assertResponseIssuerMatches(params: URLSearchParams, issuer: string | undefined): void {
+  const iss = params.get('iss');
+  if (iss !== null && issuer !== undefined && iss !== issuer) {
+    throw new OAuthError('issuer_mismatch', undefined, `the callback's iss ${JSON.stringify(iss)} is not the issuer ${JSON.stringify(issuer)}`);
+  }
+}
+
+/**
+ * Whether a callback is ours (the loopback listener answers others with 400 and keeps waiting).
+ * @see RFC 6749 §10.12, RFC 9207 §2.4
+ */
+export function checkCallback(params: URLSearchParams, expected: CallbackExpectations): { ok: true } | { ok: false; reason: string } {
+  try {
+    assertStateMatches(params, expected.state);
+    assertResponseIssuerMatches(params, expected.issuer);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+}
+
+/**
+ * An accepted callback that carries `error` ends the login with the server's error (exit 3).
+ * @see RFC 6749 §4.1.2.1
+ */
+export function throwIfAuthorizationError(params: URLSearchParams): void {
+  const error = params.get('error');
+  if (error === null) return;
+  const description = params.get('error_description') ?? undefined;
+  throw new OAuthError(error, description, `authorization failed: ${error}${description ? ` (${description})` : ''}`);
+}
+
+/** RFC 6749 §4.1.2: the code from an accepted callback. */
+export function authorizationCode(params: URLSearchParams): string {
+  throwIfAuthorizationError(params);
+  const code = params.get('code');
+  if (!code) throw new OAuthError('invalid_request', undefined, 'the callback carries neither a code nor an error');
+  return code;
+}
+
+/**
+ * `--manual`: what the user pasted — the whole address the browser was sent to (query or, for
+ * implicit, fragment), or just the code.
+ */
+export function parsePastedRedirect(text: string): URLSearchParams {
+  const input = text.trim();
+  if (!input) throw new UsageError('nothing was pasted', { hint: 'paste the address your browser was redirected to, or the code' });
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
+    let url: URL;
+    try {
+      url = new URL(input);
+    } catch {
+      throw new UsageError('the pasted address is not a valid URL');
+    }
+    const params = new URLSearchParams(url.search);
+    for (const [k, v] of new URLSearchParams(url.hash.replace(/^#/, ''))) params.set(k, v);
+    return params;
+  }
+  if (input.includes('=') && input.includes('&')) return new URLSearchParams(input.replace(/^[?#]/, ''));
+  return new URLSearchParams({ code: input });
+}
