@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { startFixture } from '../test/fixtures/server.js';
+import { CHROMIUM_PATH, chromiumBrowserCommand } from '../test/support/chromium.js';
 
 const BIN = fileURLToPath(new URL('../bin/oauthctl.js', import.meta.url));
 const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
@@ -22,11 +24,15 @@ let failed = 0;
  * Runs one CLI command as a user would, showing it first; returns its stdout. Asynchronous: the
  * servers live in this process and must keep answering while the CLI runs.
  */
-async function step(title: string, args: string[], opts: { secretEnv?: string; show?: string; capture?: boolean } = {}): Promise<string> {
+async function step(
+  title: string,
+  args: string[],
+  opts: { secretEnv?: string; env?: Record<string, string>; show?: string; capture?: boolean } = {},
+): Promise<string> {
   const shown = opts.show ?? `oauthctl ${args.map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}`;
   process.stdout.write(`\n${bold(`# ${title}`)}\n${bold('$')} ${shown}\n`);
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...env, ...(opts.secretEnv ? { OAUTHCTL_CLIENT_SECRET: opts.secretEnv } : {}) },
+    env: { ...env, ...opts.env, ...(opts.secretEnv ? { OAUTHCTL_CLIENT_SECRET: opts.secretEnv } : {}) },
     stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'],
   });
   let stdout = '';
@@ -38,6 +44,24 @@ async function step(title: string, args: string[], opts: { secretEnv?: string; s
     process.stdout.write(`(exit ${code})\n`);
   }
   return stdout;
+}
+
+/**
+ * The browser for the authorization-code step: the system's own where there is a display (sign in
+ * as alice / wonderland), else headless Chromium driven by playwright-core, else (no Chromium
+ * installed) the fixture's scripted user agent.
+ */
+function browserCommand(): string {
+  if (process.env.DISPLAY || process.platform === 'darwin' || process.platform === 'win32') {
+    process.stdout.write('(sign in as alice / wonderland in the browser that opens)\n');
+    return process.env.BROWSER ?? '';
+  }
+  if (existsSync(CHROMIUM_PATH)) {
+    process.stdout.write('(no display: headless Chromium signs in as alice)\n');
+    return chromiumBrowserCommand();
+  }
+  process.stdout.write('(no display and no Chromium: a scripted user agent signs in as alice)\n');
+  return `${process.execPath} --import tsx ${fileURLToPath(new URL('../test/fixtures/fake-browser.ts', import.meta.url))}`;
 }
 
 try {
@@ -52,6 +76,15 @@ try {
     { secretEnv: cc.secret, show: `OAUTHCTL_CLIENT_SECRET=… oauthctl login --grant client_credentials --issuer ${fixture.issuer} --client-id ${cc.id} --scope people:read` },
   );
   await step('What is stored?', ['token', 'show']);
+  await step('Log in as a person: authorization code + PKCE through the browser', ['login', '-p', 'alice', '--issuer', fixture.issuer, '--client-id', fixture.clients.publicNative.id, '--scope', 'openid profile email offline_access'], {
+    env: { BROWSER: browserCommand() },
+  });
+  await step('Who is it?', ['token', 'show', '-p', 'alice']);
+  await step(
+    'The password grant, for test users (the password comes from OAUTHCTL_PASSWORD and is never stored)',
+    ['login', '-p', 'bob', '--grant', 'password', '--issuer', fixture.issuer, '--client-id', cc.id, '--username', 'bob', '--scope', 'openid email'],
+    { secretEnv: cc.secret, env: { OAUTHCTL_PASSWORD: 'builder' }, show: `OAUTHCTL_PASSWORD=… oauthctl login -p bob --grant password --issuer ${fixture.issuer} --client-id ${cc.id} --username bob --scope 'openid email'` },
+  );
   await step('The token, for scripts: $(oauthctl token)', ['token'], { capture: true });
   await step(
     'A client that authenticates with a private key (RFC 7523), asking for a JWT access token',
