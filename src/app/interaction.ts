@@ -7,6 +7,8 @@ import type { BrowserOpener } from '../io/browser.js';
  */
 export interface Interaction {
   tell(message: string): void;
+  /** A status line that replaces the previous one (a countdown); nothing when stderr is not a TTY. */
+  progress(message: string): void;
   openBrowser?: BrowserOpener;
   /** `--manual`: the address the browser was sent to, or the code (prompt or one stdin line). */
   readPastedRedirect(): Promise<string>;

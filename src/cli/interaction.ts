@@ -25,6 +25,9 @@ export async function cliInteraction(session: Session, flags: InteractionFlags):
   }
   return {
     tell: (message) => session.err(`${message}\n`),
+    progress: (message) => {
+      if (session.io.stderrIsTTY) session.err(`\r\x1b[K${session.theme.dim(message)}`);
+    },
     ...(openBrowser ? { openBrowser } : {}),
     readPastedRedirect: async () => {
       if (session.io.canPrompt) return session.prompter.input('Redirected address or code');

@@ -11,6 +11,7 @@
 import type { CryptoKey, FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters, LocalJWKSet } from 'jose';
 import { TransportError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
+import { safeUrl } from '../http/safe-url.js';
 
 /** A key resolver jose's `jwtVerify` accepts (`JWTVerifyGetKey`). */
 export type JwksKeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
@@ -132,16 +133,3 @@ function isNoMatchingKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ERR_JWKS_NO_MATCHING_KEY';
 }
 
-/** The URL without userinfo, query or fragment, for messages. */
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return url.slice(0, 200);
-  }
-}

@@ -13,6 +13,7 @@ import type { HttpClient, HttpResponse } from '../http/types.js';
 import { applyClientAuth, type ClientCredentials } from './client-auth.js';
 import { tokenRequest } from './token-request.js';
 import { readOAuthBody, throwIfOAuthError, type OAuthResponseContext, type TokenResponse } from './token-response.js';
+import { safeUrl } from '../http/safe-url.js';
 
 /** A validated device authorization response (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
@@ -337,16 +338,3 @@ function describeSeconds(seconds: number): string {
   return s % 60 === 0 ? `${s / 60}m` : `${Math.floor(s / 60)}m ${s % 60}s`;
 }
 
-/** `https://as.example/device`, without userinfo, query or fragment. */
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return url.slice(0, 200);
-  }
-}

@@ -10,6 +10,7 @@
  */
 import { OAuthError, TransportError } from '../errors.js';
 import type { HttpResponse } from '../http/types.js';
+import { safeUrl } from '../http/safe-url.js';
 
 /** A validated token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -268,18 +269,6 @@ function describeEndpoint(ctx: OAuthResponseContext): string {
   return `${ctx.name ?? 'token endpoint'} ${safeUrl(ctx.endpoint)}`;
 }
 
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return oneLine(url, 200);
-  }
-}
 
 /** The media type without parameters, lower-cased; undefined when absent. */
 function mediaType(header: string | null): string | undefined {

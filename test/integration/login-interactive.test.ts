@@ -112,10 +112,17 @@ describe('login --grant authorization_code (loopback listener)', () => {
     }
   });
 
-  it('sends a localhost redirect URI as localhost', async () => {
-    const cli = startCli(publicLogin(['--no-browser', '--redirect-uri', 'http://localhost/callback']), { home: t.home });
+  it('gives up after --timeout with exit 4', async () => {
+    const res = await runCli(publicLogin(['--no-browser', '--timeout', '1']), { home: t.home });
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain('oauthctl: no answer from the browser within 1s');
+  });
+
+  it('sends a localhost redirect URI as localhost, and --param extras', async () => {
+    const cli = startCli(publicLogin(['--no-browser', '--redirect-uri', 'http://localhost/callback', '--param', 'login_hint=alice']), { home: t.home });
     const url = new URL((await cli.waitForStderr(URL_LINE))[1] as string);
     expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/localhost:\d+\/callback$/);
+    expect(url.searchParams.get('login_hint')).toBe('alice');
     await fetch(await completeAuthorization(url.toString()));
     expect((await cli.done).code).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError, TransportError } from '../../src/errors.js';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/types.js';
+import type { HttpResponse } from '../../src/http/types.js';
+import { stubHttp } from '../support/stub-http.js';
 import {
   DEVICE_CODE_GRANT_TYPE,
   deviceAuthorizationRequest,
@@ -13,19 +14,6 @@ const DEVICE_URL = 'https://as.example/device';
 const TOKEN_URL = 'https://as.example/token';
 const DEVICE_CODE = 'GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS';
 
-/** Scripted answers; records requests; an unexpected request fails the test. */
-function stubHttp(...answers: HttpResponse[]): HttpClient & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    async request(req) {
-      requests.push(req);
-      const next = answers.shift();
-      if (!next) throw new Error(`unexpected request ${req.method} ${req.url}`);
-      return next;
-    },
-  };
-}
 
 function json(status: number, body: unknown, url = TOKEN_URL): HttpResponse {
   return { status, statusText: '', url, headers: new Headers({ 'content-type': 'application/json' }), text: JSON.stringify(body) };

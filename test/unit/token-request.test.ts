@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError, TransportError, UsageError } from '../../src/errors.js';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/types.js';
+import type { HttpResponse } from '../../src/http/types.js';
+import { stubHttp } from '../support/stub-http.js';
 import { tokenRequest } from '../../src/oauth/token-request.js';
 
 const TOKEN_URL = 'https://as.example/token';
 
-/** A stub that records requests and answers from a queue; an unexpected request fails the test. */
-function stubHttp(...answers: HttpResponse[]): HttpClient & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    async request(req) {
-      requests.push(req);
-      const next = answers.shift();
-      if (!next) throw new Error(`unexpected request ${req.method} ${req.url}`);
-      return next;
-    },
-  };
-}
 
 function json(status: number, body: unknown, contentType = 'application/json'): HttpResponse {
   return { status, statusText: '', url: TOKEN_URL, headers: new Headers({ 'content-type': contentType }), text: JSON.stringify(body) };

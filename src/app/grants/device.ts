@@ -35,17 +35,23 @@ export async function deviceCodeGrant(req: LoginRequest, ctx: AppContext, io: In
     }
   }
   io.tell(`Waiting for approval (Ctrl+C to cancel; the code expires in ${auth.expires_in}s)…`);
-  const res = await pollDeviceToken(ctx.http, {
-    tokenEndpoint: endpoints.token_endpoint as string,
-    client,
-    deviceCode: auth.device_code,
-    interval: auth.interval,
-    expiresIn: auth.expires_in,
-    now: ctx.now,
-    sleep: io.sleep,
-    signal: io.signal,
-    warn: ctx.warn,
-    note: ctx.note,
-  });
+  let res;
+  try {
+    res = await pollDeviceToken(ctx.http, {
+      tokenEndpoint: endpoints.token_endpoint as string,
+      client,
+      deviceCode: auth.device_code,
+      interval: auth.interval,
+      expiresIn: auth.expires_in,
+      now: ctx.now,
+      sleep: io.sleep,
+      signal: io.signal,
+      onPending: (secondsLeft) => io.progress(`waiting for approval… ${secondsLeft}s left`),
+      warn: ctx.warn,
+      note: ctx.note,
+    });
+  } finally {
+    io.progress('');
+  }
   return finishLogin(res, { settings, endpoints, client, grant: 'device_code' }, ctx);
 }
