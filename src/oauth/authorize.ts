@@ -5,8 +5,11 @@ export interface AuthorizationRequest {
   endpoint: string;
   clientId: string;
   redirectUri: string;
-  /** `code` (RFC 6749 §4.1) or, legacy, `token` (§4.2). */
-  responseType: 'code' | 'token';
+  /**
+   * `code` (RFC 6749 §4.1) or, legacy, `token` (§4.2) — `id_token token` when `openid` is in
+   * scope (OpenID Connect Core §3.2, which servers such as oidc-provider accept instead).
+   */
+  responseType: 'code' | 'token' | 'id_token token';
   state: string;
   scope?: string;
   /** OpenID Connect Core §3.1.2.1: sent when `openid` is in scope. */

@@ -59,3 +59,14 @@ describe('device_code in headless Chromium', () => {
     expect(res.stderr).toMatch(/access_denied/);
   });
 });
+
+describe('implicit (legacy) in headless Chromium', () => {
+  it('warns, relays the fragment to the listener, validates the ID token', async () => {
+    const res = await login(['--grant', 'implicit', '--client-id', t.fixture.clients.implicit.id, '--scope', 'openid profile']);
+    expect(res.stderr).toContain('deprecated by OAuth 2.1');
+    expect(res.stderr).toContain('Logged in as alice');
+    expect(res.code).toBe(0);
+    const show = JSON.parse((await runCli(['token', 'show', '-o', 'json'], { home: t.home })).stdout) as Record<string, unknown>;
+    expect(show).toMatchObject({ subject: 'alice', has_id_token: true, has_refresh_token: false });
+  });
+});
