@@ -15,6 +15,8 @@ export interface AppContext {
   redactor: Redactor;
   /** Opens the selected token store on first use (the keychain probe costs time). */
   store: () => Promise<TokenStore>;
+  /** Runs `fn` holding the profile's cross-process lock (single-flight refresh). */
+  withProfileLock: <T>(profile: string, fn: () => Promise<T>) => Promise<T>;
   warn: (message: string) => void;
   note: (message: string) => void;
 }

@@ -107,9 +107,49 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       ),
     ),
   ).addHelpText('after', examples('token', 'token --min-ttl 300', 'token -p ci --token-store none --grant client_credentials'));
+  addSecretFlags(
+    addProfileFlags(leaf(token, 'refresh', 'force a refresh_token grant and store the result', () => import('./commands/token-refresh.js'))),
+  ).addHelpText('after', examples('token refresh', 'token refresh -o json', 'token refresh -p staging -v'));
+  addSecretFlags(
+    addProfileFlags(leaf(token, 'revoke', 'revoke the refresh and access tokens at the server (RFC 7009), then forget them', () => import('./commands/token-revoke.js'))),
+  ).addHelpText('after', examples('token revoke', 'token revoke -p ci'));
   leaf(token, 'show', 'show the stored token set (secrets only with --reveal)', () => import('./commands/token-show.js'))
     .option('--reveal', 'include the tokens themselves')
     .addHelpText('after', examples('token show', 'token show -o json', 'token show --reveal -p ci'));
+
+  addSecretFlags(
+    addProfileFlags(leaf(program, 'logout', 'revoke the stored tokens where the server allows it, and forget them', () => import('./commands/logout.js'))),
+  ).addHelpText('after', examples('logout', 'logout -p staging'));
+
+  addSecretFlags(
+    addProfileFlags(
+      leaf(program, 'introspect [token]', 'ask the server about a token (RFC 7662; default: the stored access token; "-" reads stdin)', () =>
+        import('./commands/introspect.js'),
+      ),
+    ),
+  ).addHelpText('after', examples('introspect', 'introspect -o json', 'introspect "$TOKEN" --introspect-url https://auth.example.com/introspect'));
+
+  addSecretFlags(
+    addProfileFlags(leaf(program, 'userinfo', 'the OpenID Connect UserInfo of the stored token', () => import('./commands/userinfo.js'))),
+  ).addHelpText('after', examples('userinfo', 'userinfo -o json -p staging'));
+
+  addSecretFlags(
+    addProfileFlags(
+      leaf(program, 'call <method> <url>', 'call an API with the Bearer token (URL or /path under the profile\'s base URL)', () =>
+        import('./commands/call.js'),
+      ),
+    ),
+  )
+    .addOption(new Option('-H, --header <header>', "extra request header 'Name: value' (repeatable)").argParser(collect))
+    .addOption(new Option('-d, --data <data>', 'request body: DATA, @FILE, or @- for stdin'))
+    .addOption(new Option('--json <data>', 'JSON request body (sets Content-Type and Accept)'))
+    .addOption(new Option('--bearer-in <where>', 'where the token goes (RFC 6750)').choices(['header', 'query', 'form']))
+    .addOption(new Option('-i, --include', 'print the status line and headers first'))
+    .addOption(new Option('--min-ttl <seconds>', 'renew the token first if fewer seconds than this remain'))
+    .addHelpText(
+      'after',
+      examples('call GET /people', `call POST /people --json '{"name":"Ada"}'`, 'call GET https://api.example.com/v1/me -i', 'call PUT /people/1 -d @person.json -H "Content-Type: application/json"'),
+    );
 
   leaf(program, 'decode [jwt]', 'show a JWT\'s header, claims and signature without verifying it ("-" reads stdin)', () =>
     import('./commands/decode.js'),

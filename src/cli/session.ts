@@ -89,6 +89,10 @@ export function createSession(globals: GlobalOptions, rt: Runtime): Session {
     redactor,
     warn,
     note,
+    withProfileLock: async (profile, fn) => {
+      const { profileLockPath, withLock } = await import('../store/lock.js');
+      return withLock(profileLockPath(home, profile), fn);
+    },
     store: () =>
       (store ??= import('../store/open.js').then(({ openStore }) =>
         openStore({ choice: storeChoice, home, warn, keychain: keychainOptions(rt.env) }),
