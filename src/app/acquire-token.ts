@@ -74,7 +74,7 @@ export async function renewToken(req: RenewRequest, ctx: AppContext): Promise<To
 }
 
 /** What a stored token set knows fills in for a missing profile: `login` with flags, then bare `token`. */
-function withTokenSetDefaults(settings: Profile, tokens: TokenSet | undefined): Profile {
+export function withTokenSetDefaults(settings: Profile, tokens: TokenSet | undefined): Profile {
   if (!tokens) return settings;
   const fromSet: Profile = {};
   if (tokens.token_endpoint) fromSet.token_endpoint = tokens.token_endpoint;

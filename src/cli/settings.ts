@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import type { AcquireRequest } from '../app/acquire-token.js';
 import { PROFILE_FIELDS, parseParams, resolveProfile, validateProfile, type Profile } from '../config/profile.js';
 import { UsageError } from '../errors.js';
 import { readAll, stripOneNewline } from '../io/io.js';
@@ -65,4 +66,19 @@ export async function tokenArgument(session: Session, arg: string | undefined, w
     throw new UsageError(`no ${what} given`, { hint: `pass it as an argument, or "-" to read stdin` });
   }
   return (await readAll(session.io.stdin)).trim();
+}
+
+/**
+ * What every command that uses the stored tokens needs: the profile, the merged settings, the
+ * secret given for this run (if any) and `--min-ttl`.
+ */
+export async function acquireRequestFrom(session: Session, opts: Record<string, unknown>): Promise<AcquireRequest> {
+  const { profileName, settings } = await resolveSettings(session, opts);
+  const clientSecret = await clientSecretFromInput(session, opts);
+  let minTtl: number | undefined;
+  if (opts.minTtl !== undefined) {
+    minTtl = Number(opts.minTtl);
+    if (!Number.isFinite(minTtl) || minTtl < 0) throw new UsageError(`--min-ttl expects seconds, got '${String(opts.minTtl)}'`);
+  }
+  return { profile: profileName, settings, ...(clientSecret !== undefined ? { clientSecret } : {}), ...(minTtl !== undefined ? { minTtl } : {}) };
 }

@@ -10,10 +10,11 @@
  */
 import { OAuthError, TransportError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
-import { applyClientAuth, type ClientCredentials } from './client-auth.js';
+import type { ClientCredentials } from './client-auth.js';
 import { tokenRequest } from './token-request.js';
 import { readOAuthBody, throwIfOAuthError, type OAuthResponseContext, type TokenResponse } from './token-response.js';
 import { safeUrl } from '../http/safe-url.js';
+import { authenticatedFormPost } from './form-post.js';
 
 /** A validated device authorization response (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
@@ -68,18 +69,7 @@ export interface DeviceAuthorizationRequestParams {
  * @see RFC 8628 §3.1
  */
 export async function deviceAuthorizationRequest(http: HttpClient, p: DeviceAuthorizationRequestParams): Promise<DeviceAuthorization> {
-  const body = new URLSearchParams();
-  if (p.scope !== undefined && p.scope !== '') body.set('scope', p.scope);
-  for (const [name, value] of Object.entries(p.extra ?? {})) {
-    if (value !== undefined) body.set(name, value);
-  }
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    'content-type': 'application/x-www-form-urlencoded',
-  };
-  await applyClientAuth(p.client, { audience: p.endpoint, body, headers, now: p.now });
-
-  const res = await http.request({ method: 'POST', url: p.endpoint, headers, body });
+  const res = await authenticatedFormPost(http, { endpoint: p.endpoint, params: { scope: p.scope, ...p.extra }, client: p.client, now: p.now });
   return processDeviceAuthorizationResponse(res, {
     endpoint: p.endpoint,
     warn: p.warn,

@@ -5,7 +5,8 @@
  * @see RFC 6749 §3.2 (token endpoint), §4.1.3, §4.3.2, §4.4.2, §6; RFC 8628 §3.4
  */
 import type { HttpClient } from '../http/types.js';
-import { applyClientAuth, type ClientCredentials } from './client-auth.js';
+import type { ClientCredentials } from './client-auth.js';
+import { authenticatedFormPost } from './form-post.js';
 import { processTokenResponse, type TokenResponse } from './token-response.js';
 
 export interface TokenRequestParams {
@@ -27,17 +28,7 @@ export interface TokenRequestParams {
  *   `error` answer (exit 3); TransportError for network failures and non-protocol answers (exit 4).
  */
 export async function tokenRequest(http: HttpClient, p: TokenRequestParams): Promise<TokenResponse> {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(p.params)) {
-    if (value !== undefined) body.set(name, value);
-  }
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    'content-type': 'application/x-www-form-urlencoded',
-  };
-  await applyClientAuth(p.client, { audience: p.tokenEndpoint, body, headers, now: p.now });
-
-  const res = await http.request({ method: 'POST', url: p.tokenEndpoint, headers, body });
+  const res = await authenticatedFormPost(http, { endpoint: p.tokenEndpoint, params: p.params, client: p.client, now: p.now });
   return processTokenResponse(res, {
     endpoint: p.tokenEndpoint,
     name: 'token endpoint',

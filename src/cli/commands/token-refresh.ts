@@ -1,7 +1,22 @@
-import { UsageError } from '../../errors.js';
+import { renewToken } from '../../app/acquire-token.js';
+import { tokenSetJson } from '../../app/token-set.js';
+import { isoDate, relative } from '../format.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
+import { acquireRequestFrom } from '../settings.js';
 
-export async function run(_input: CommandInput, _session: Session): Promise<void> {
-  throw new UsageError('not implemented yet');
+/** `oauthctl token refresh`: a refresh_token grant now (single-flight), the result stored. */
+export async function run(input: CommandInput, session: Session): Promise<void> {
+  const req = await acquireRequestFrom(session, input.opts);
+  const tokens = await renewToken({ ...req, force: true }, session.app);
+  if (session.json) {
+    session.printJson(tokenSetJson(tokens, session.app.now()));
+    return;
+  }
+  const now = Math.floor(session.app.now() / 1000);
+  const expiry =
+    tokens.expires_at === null || tokens.expires_at === undefined
+      ? 'expiry unknown'
+      : `${relative(tokens.expires_at, now, { future: 'expires', past: 'expired' })} (${isoDate(tokens.expires_at)})`;
+  session.err(`${session.theme.green('✓')} Refreshed profile ${req.profile}: ${expiry}\n`);
 }
