@@ -27,7 +27,7 @@ let failed = 0;
 async function step(
   title: string,
   args: string[],
-  opts: { secretEnv?: string; env?: Record<string, string>; show?: string; capture?: boolean } = {},
+  opts: { secretEnv?: string; env?: Record<string, string>; show?: string; capture?: boolean; expectExit?: number } = {},
 ): Promise<string> {
   const shown = opts.show ?? `oauthctl ${args.map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}`;
   process.stdout.write(`\n${bold(`# ${title}`)}\n${bold('$')} ${shown}\n`);
@@ -39,7 +39,7 @@ async function step(
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (opts.capture) process.stdout.write(stdout);
-  if (code !== 0) {
+  if (code !== (opts.expectExit ?? 0)) {
     failed++;
     process.stdout.write(`(exit ${code})\n`);
   }
@@ -86,6 +86,12 @@ try {
     { secretEnv: cc.secret, env: { OAUTHCTL_PASSWORD: 'builder' }, show: `OAUTHCTL_PASSWORD=… oauthctl login -p bob --grant password --issuer ${fixture.issuer} --client-id ${cc.id} --username bob --scope 'openid email'` },
   );
   await step('The token, for scripts: $(oauthctl token)', ['token'], { capture: true });
+  await step('Call the API with it (Bearer header; a 401 would renew the token once)', ['call', 'GET', '/people', '--base-url', fixture.apiBaseUrl]);
+  await step('Ask the server about alice\'s access token (RFC 7662)', ['introspect', '-p', 'alice']);
+  await step('Her OpenID Connect UserInfo', ['userinfo', '-p', 'alice']);
+  await step('Refresh her tokens now (the refresh token rotates)', ['token', 'refresh', '-p', 'alice']);
+  await step('Revoke them at the server (RFC 7009) and forget them', ['token', 'revoke', '-p', 'alice']);
+  await step('Introspection of what is left: nothing stored, so login is required (exit 5 is expected)', ['introspect', '-p', 'alice'], { expectExit: 5 });
   await step(
     'A client that authenticates with a private key (RFC 7523), asking for a JWT access token',
     ['login', '-p', 'jwt', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', pk.id, '--private-key', pk.privateKeyPem, '--resource', fixture.jwtResource, '--scope', 'people:read'],

@@ -30,3 +30,15 @@ export function isoDate(epochSeconds: number): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
+
+const TIME_VERBS: Record<string, { future: string; past: string }> = {
+  exp: { future: 'expires', past: 'expired' },
+  nbf: { future: 'valid', past: 'valid since' },
+  iat: { future: 'issued', past: 'issued' },
+  auth_time: { future: 'authenticated', past: 'authenticated' },
+};
+
+/** How `relative` words a JWT/introspection time claim ("expires in 4m", "issued 2h ago"). */
+export function timeVerbs(claim: string): { future: string; past: string } {
+  return TIME_VERBS[claim] ?? { future: 'at', past: 'at' };
+}

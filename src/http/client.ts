@@ -40,7 +40,12 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
 
   const getDispatcher = () => (dispatcher ??= buildDispatcher(options));
 
-  async function send(req: HttpRequest): Promise<Response> {
+  /**
+   * Sends the request under a deadline of `timeoutSeconds`. The caller ends the deadline with
+   * `settle()`: after the whole body for protocol answers, right after the headers for streams
+   * (a long download is bounded by undici's idle `bodyTimeout` instead).
+   */
+  async function send(req: HttpRequest): Promise<{ res: Response; settle: () => void }> {
     const { fetch } = await import('undici');
     const headers: Record<string, string> = { 'user-agent': options.userAgent, ...req.headers };
     let body: string | Uint8Array | undefined;
@@ -52,6 +57,12 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
     }
     traceRequest(options, req.method, req.url, headers, body);
     const started = performance.now();
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException(`no answer within ${options.timeoutSeconds}s`, 'TimeoutError')),
+      options.timeoutSeconds * 1000,
+    );
+    const settle = () => clearTimeout(timer);
     try {
       const res = await fetch(req.url, {
         method: req.method,
@@ -59,20 +70,30 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
         body,
         redirect: 'manual',
         dispatcher: await getDispatcher(),
-        signal: AbortSignal.timeout(options.timeoutSeconds * 1000),
+        signal: deadline.signal,
       });
       traceResponseHead(options, res, performance.now() - started);
-      return res as unknown as Response;
+      return { res: res as unknown as Response, settle };
     } catch (err) {
+      settle();
       throw toTransportError(err, options.redactor.url(req.url), options.timeoutSeconds);
     }
   }
 
   return {
-    stream: send,
+    async stream(req) {
+      const { res, settle } = await send(req);
+      settle();
+      return res;
+    },
     async request(req) {
-      const res = await send(req);
-      const text = await readCapped(res, maxBody, options, req.url);
+      const { res, settle } = await send(req);
+      let text: string;
+      try {
+        text = await readCapped(res, maxBody, options, req.url);
+      } finally {
+        settle();
+      }
       if (options.trace && text) {
         options.trace(`< ${options.redactor.body(text, res.headers.get('content-type'))}`);
       }
@@ -92,6 +113,8 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
 
 async function buildDispatcher(options: HttpClientOptions): Promise<import('undici').Dispatcher> {
   const { Agent, EnvHttpProxyAgent } = await import('undici');
+  // A stream that sends nothing for this long is dead (`call` downloads have no overall deadline).
+  const idle = { bodyTimeout: options.timeoutSeconds * 1000, headersTimeout: options.timeoutSeconds * 1000 };
   const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
   if (options.insecure) tls.rejectUnauthorized = false;
   if (options.cacertPath) tls.ca = [...rootCertificates, ...extraCas(options)];
@@ -105,9 +128,10 @@ async function buildDispatcher(options: HttpClientOptions): Promise<import('undi
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
       connect: tls,
       requestTls: tls,
+      ...idle,
     });
   }
-  return new Agent({ connect: tls });
+  return new Agent({ connect: tls, ...idle });
 }
 
 /** `--cacert` adds to the default roots; keep NODE_EXTRA_CA_CERTS, which `ca` would otherwise drop. */

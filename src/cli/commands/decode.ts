@@ -1,15 +1,9 @@
 import { decodeToken, TIME_CLAIMS } from '../../jwt/decode.js';
-import { isoDate, relative } from '../format.js';
+import { isoDate, relative, timeVerbs } from '../format.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
 import { tokenArgument } from '../settings.js';
 
-const VERBS: Record<string, { future: string; past: string }> = {
-  exp: { future: 'expires', past: 'expired' },
-  nbf: { future: 'valid', past: 'valid since' },
-  iat: { future: 'issued', past: 'issued' },
-  auth_time: { future: 'authenticated', past: 'authenticated' },
-};
 
 /**
  * `oauthctl decode`: header, claims and signature of a JWS without verifying; a JWE shows its
@@ -36,7 +30,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
     const now = Math.floor(session.app.now() / 1000);
     const times = TIME_CLAIMS.filter((c) => typeof claims[c] === 'number').map((c) => {
       const at = claims[c] as number;
-      const rel = relative(at, now, VERBS[c] as { future: string; past: string });
+      const rel = relative(at, now, timeVerbs(c));
       return `  ${c.padEnd(9)} ${isoDate(at)}  ${c === 'exp' && at < now ? t.red(rel) : rel}`;
     });
     if (times.length > 0) lines.push('', t.bold('Times'), ...times);

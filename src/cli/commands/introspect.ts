@@ -1,5 +1,5 @@
 import { introspectToken } from '../../app/lifecycle.js';
-import { isoDate, relative } from '../format.js';
+import { isoDate, relative, timeVerbs } from '../format.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom, tokenArgument } from '../settings.js';
@@ -25,8 +25,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   for (const name of ['exp', 'iat', 'nbf'] as const) {
     const value = info[name];
     if (typeof value === 'number') {
-      const verbs = name === 'exp' ? { future: 'expires', past: 'expired' } : { future: 'in', past: 'was' };
-      rows.push([name, `${isoDate(value)} (${relative(value, now, verbs)})`]);
+      rows.push([name, `${isoDate(value)} (${relative(value, now, timeVerbs(name))})`]);
     }
   }
   const width = Math.max(...rows.map(([k]) => k.length));
