@@ -1,21 +1,7 @@
 /** Rendering helpers for text output. */
+import { duration } from '../duration.js';
 
-const UNITS: [number, string][] = [
-  [365 * 86400, 'y'],
-  [86400, 'd'],
-  [3600, 'h'],
-  [60, 'm'],
-  [1, 's'],
-];
-
-/** "4m", "2h", "3d": the largest whole unit (seconds under a minute). */
-export function duration(seconds: number): string {
-  const s = Math.abs(Math.trunc(seconds));
-  for (const [size, unit] of UNITS) {
-    if (s >= size) return `${Math.floor(s / size)}${unit}`;
-  }
-  return '0s';
-}
+export { duration };
 
 /** "expires in 4m" / "expired 2h ago", or "issued 3m ago", relative to now (epoch seconds). */
 export function relative(at: number, now: number, verbs: { future: string; past: string }): string {

@@ -151,6 +151,23 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       examples('call GET /people', `call POST /people --json '{"name":"Ada"}'`, 'call GET https://api.example.com/v1/me -i', 'call PUT /people/1 -d @person.json -H "Content-Type: application/json"'),
     );
 
+  addProfileFlags(
+    leaf(program, 'verify [jwt]', 'verify a JWT\'s signature and claims (exit 7 when not valid; "-" reads stdin)', () => import('./commands/verify.js')),
+  )
+    .addOption(new Option('--key <file>', 'public key: PEM (key or certificate), JWK or JWKS file'))
+    .addOption(new Option('--secret-stdin', 'HMAC secret from stdin (HS256/384/512)'))
+    .addOption(new Option('--clock-skew <seconds>', 'tolerance for exp and nbf (default 60)'))
+    .addOption(new Option('--alg <algs>', 'accepted algorithms, comma-separated or repeated (default: asymmetric only)').argParser(collect))
+    .addHelpText(
+      'after',
+      examples(
+        'verify "$JWT" --jwks-uri https://auth.example.com/jwks --audience api',
+        'token | oauthctl verify - --issuer https://auth.example.com',
+        'verify "$JWT" --key public.pem --alg ES256',
+        'verify "$JWT" --secret-stdin < hmac.key',
+      ),
+    );
+
   leaf(program, 'decode [jwt]', 'show a JWT\'s header, claims and signature without verifying it ("-" reads stdin)', () =>
     import('./commands/decode.js'),
   ).addHelpText('after', examples('decode eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln', 'token | oauthctl decode -', 'decode -o json "$(oauthctl token)"'));
