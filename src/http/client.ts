@@ -128,6 +128,9 @@ async function buildDispatcher(options: HttpClientOptions): Promise<import('undi
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
       connect: tls,
       requestTls: tls,
+      // As curl does: http:// targets are sent to the proxy as absolute-URI requests; only
+      // https:// targets use a CONNECT tunnel (some proxies allow CONNECT to port 443 only).
+      proxyTunnel: false,
       ...idle,
     });
   }

@@ -65,7 +65,15 @@ export function toTransportError(err: unknown, url: string, timeoutSeconds: numb
       cause: err,
     });
   }
-  const what = (code && NETWORK_CODES[code]) ?? code ?? deepestMessage(err);
+  const message = deepestMessage(err);
+  const proxyStatus = /Proxy response \((\d+)\)/.exec(message)?.[1];
+  if (proxyStatus) {
+    return new TransportError('network', `cannot reach ${url}: the proxy refused the connection (HTTP ${proxyStatus})`, {
+      hint: 'check HTTPS_PROXY / HTTP_PROXY, or exclude this host with NO_PROXY',
+      cause: err,
+    });
+  }
+  const what = (code && NETWORK_CODES[code]) ?? (message !== 'request failed' ? message : code) ?? message;
   return new TransportError('network', `cannot reach ${url}: ${what}`, {
     hint: 'check the URL and that the server is running',
     cause: err,
