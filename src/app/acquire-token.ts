@@ -81,6 +81,7 @@ export function withTokenSetDefaults(settings: Profile, tokens: TokenSet | undef
   if (tokens.issuer) fromSet.issuer = tokens.issuer;
   if (tokens.client_id) fromSet.client_id = tokens.client_id;
   if (tokens.client_auth) fromSet.client_auth = tokens.client_auth;
+  if (tokens.private_key) fromSet.private_key = tokens.private_key;
   if (tokens.grant) fromSet.grant = tokens.grant;
   if (tokens.scope) fromSet.scope = tokens.scope;
   return { ...fromSet, ...settings };
@@ -120,6 +121,7 @@ async function refresh(
         client_id: client.clientId,
         client_auth: client.method,
         grant: current.grant ?? 'refresh_token',
+        ...(current.private_key ? { private_key: current.private_key } : {}),
       },
       ctx.now(),
     );

@@ -8,6 +8,7 @@ export interface TokenSetOrigin {
   client_id: string;
   client_auth: string;
   grant: string;
+  private_key?: string;
 }
 
 /** A token response as stored: `expires_in` becomes an absolute `expires_at` (epoch seconds). */

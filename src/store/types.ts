@@ -19,6 +19,8 @@ export interface TokenSet {
   client_id?: string;
   /** How the client authenticated, so a later refresh can do the same without a profile. */
   client_auth?: string;
+  /** For private_key_jwt: the key file's path (never the key), for the same reason. */
+  private_key?: string;
   /** The grant that obtained the set (`client_credentials`, `authorization_code`, …). */
   grant?: string;
   /** Epoch seconds. */

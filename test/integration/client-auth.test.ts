@@ -47,3 +47,17 @@ describe('client authentication', () => {
     expect(res.stderr.split('\n')[0]).toContain(bad);
   });
 });
+
+describe('a flags-only private_key_jwt login', () => {
+  it('can be renewed later by a bare `token` (the token set remembers the key file, not the key)', async () => {
+    const c = t.fixture.clients.privateKeyJwt;
+    expect((await runCli(cc(c.id, ['--private-key', c.privateKeyPem]), { home: t.home })).code).toBe(0);
+    const before = t.fixture.stats.tokenRequests.client_credentials ?? 0;
+    const renewed = await runCli(['token', '--min-ttl', '999999'], { home: t.home });
+    expect(renewed.stderr).toBe('');
+    expect(renewed.code).toBe(0);
+    expect(t.fixture.stats.tokenRequests.client_credentials).toBe(before + 1);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(`${t.home}/tokens.json`, 'utf8')).not.toContain('PRIVATE KEY');
+  });
+});

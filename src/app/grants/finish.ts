@@ -33,6 +33,7 @@ export async function finishLogin(res: TokenResponse, opts: FinishOptions, ctx: 
       client_id: opts.client.clientId,
       client_auth: opts.client.method,
       grant: opts.grant,
+      ...(opts.client.method === 'private_key_jwt' && opts.settings.private_key ? { private_key: opts.settings.private_key } : {}),
     },
     ctx.now(),
   );
