@@ -29,6 +29,7 @@ import {
   tooLargePage,
   unsupportedMediaTypePage,
 } from './pages.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Decides whether a callback belongs to this login (`state` matches, RFC 9207 `iss` matches, …).
@@ -86,6 +87,8 @@ export interface Loopback {
 /** RFC 8252 §8.3: the loopback IP literal, never a wildcard address. */
 export const LOOPBACK_HOST = '127.0.0.1';
 export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024;
+/** How long open connections may still finish their request after the listener stopped. */
+export const CLOSE_GRACE_MS = 200;
 
 /**
  * Starts the redirect listener on 127.0.0.1:`port`.
@@ -153,12 +156,14 @@ export async function startLoopback(opts: LoopbackOptions): Promise<Loopback> {
   const port = (server.address() as AddressInfo).port;
 
   let stopped = false;
-  /** Stop accepting connections; connections without a request in progress are closed too. */
+  /**
+   * Stop accepting connections. Connections already open (a second tab's callback racing the
+   * first) are answered during `close()`'s grace period, then cut.
+   */
   const stopListening = (): void => {
     if (stopped) return;
     stopped = true;
     server.close();
-    server.closeIdleConnections();
   };
 
   /** Why the listener is being shut down before a delivery: `result` rejects with it. */
@@ -169,6 +174,7 @@ export async function startLoopback(opts: LoopbackOptions): Promise<Loopback> {
       opts.signal?.removeEventListener('abort', onAbort);
       stopListening();
       await delivering;
+      await Promise.race([serverClosed, delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
       server.closeAllConnections();
       await serverClosed;
       // Settled only once the port is closed: "rejected" also means "nothing listens any more".

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -47,5 +47,38 @@ async function syncDirectory(dir: string): Promise<void> {
     // Not supported on this platform or file system; the rename is still atomic.
   } finally {
     await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Removes temp files that `writeFileAtomic(path, …)` left behind when its process was killed
+ * mid-write (they may hold a complete copy of the secrets). Only files whose writer is no longer
+ * running are removed; call it while holding the lock that guards `path`.
+ */
+export async function removeOrphanedTempFiles(path: string): Promise<number> {
+  const dir = dirname(path);
+  const pattern = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    await rm(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -30,3 +30,20 @@ describe('writeFileAtomic', () => {
     expect(await readdir(path)).toEqual(['occupied']);
   });
 });
+
+describe('removeOrphanedTempFiles', () => {
+  it('removes temp files of writers that are gone, and keeps live ones', async () => {
+    const { mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { removeOrphanedTempFiles } = await import('../../src/store/atomic.js');
+    const dir = mkdtempSync(join(tmpdir(), 'oauthctl-orphans-'));
+    const dead = 2 ** 22 + 12345; // above Linux's default pid_max: never a running process
+    writeFileSync(join(dir, `.tokens.json.${dead}.abcdef012345.tmp`), 'secret');
+    writeFileSync(join(dir, `.tokens.json.${process.pid}.abcdef012345.tmp`), 'mine');
+    writeFileSync(join(dir, `.tokens.json.${process.ppid}.abcdef012345.tmp`), 'live');
+    writeFileSync(join(dir, 'tokens.json.corrupt-2026'), 'kept');
+    expect(await removeOrphanedTempFiles(join(dir, 'tokens.json'))).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual([`.tokens.json.${process.pid}.abcdef012345.tmp`, `.tokens.json.${process.ppid}.abcdef012345.tmp`, 'tokens.json.corrupt-2026'].sort());
+  });
+});
