@@ -175,6 +175,11 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
   leaf(program, 'discover [issuer]', 'print the authorization server\'s metadata', () => import('./commands/discover.js'))
     .addHelpText('after', examples('discover https://accounts.google.com', 'discover -o json', 'discover -p staging'));
 
+  leaf(program, 'completion <shell>', 'print a shell completion script (bash, zsh or fish)', () => import('./commands/completion.js')).addHelpText(
+    'after',
+    examples('completion bash > /etc/bash_completion.d/oauthctl', 'completion zsh > "${fpath[1]}/_oauthctl"', 'completion fish > ~/.config/fish/completions/oauthctl.fish'),
+  );
+
   const profile = program.command('profile').description('manage profiles (saved settings; secrets go to the token store)');
   addGlobalOptions(profile, true);
   addSecretFlags(
@@ -186,7 +191,9 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       'profile add ci --grant client_credentials --token-url https://auth.example.com/token --client-id ci --client-secret-stdin',
     ),
   );
-  leaf(profile, 'list', 'list profiles (* marks the current one)', () => import('./commands/profile-list.js')).addHelpText(
+  leaf(profile, 'list', 'list profiles (* marks the current one)', () => import('./commands/profile-list.js'))
+    .addOption(new Option('--names', 'only the names, one per line (for scripts and shell completion)'))
+    .addHelpText(
     'after',
     examples('profile list', 'profile list -o json'),
   );

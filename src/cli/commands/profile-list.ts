@@ -2,9 +2,13 @@ import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
 
 /** `oauthctl profile list`. */
-export async function run(_input: CommandInput, session: Session): Promise<void> {
+export async function run(input: CommandInput, session: Session): Promise<void> {
   const config = await session.config();
   const names = Object.keys(config.profiles).sort();
+  if (input.opts.names) {
+    session.out(names.map((n) => `${n}\n`).join(''));
+    return;
+  }
   if (session.json) {
     session.printJson({ current: config.current ?? null, profiles: names.map((name) => ({ name, ...config.profiles[name] })) });
     return;
