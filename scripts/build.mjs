@@ -13,7 +13,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Small pure-JS dependencies on the start-up path are bundled (no package resolution at
+  // start); the rest stay in node_modules and load only in the commands that use them: keytar
+  // (native), open (ships its xdg-open script), undici, jose, prompts, proper-lockfile, shell-quote.
+  external: ['keytar', 'open', 'undici', 'jose', '@inquirer/prompts', 'proper-lockfile', 'shell-quote'],
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   define: { OAUTHCTL_VERSION: JSON.stringify(pkg.version) },

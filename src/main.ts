@@ -17,7 +17,7 @@ export async function runCli(rt: Runtime): Promise<number> {
   let commanderErr = '';
   const program = buildProgram(rt.version, async (load, input) => {
     globals = input.globals;
-    session = createSession(globals, rt);
+    session = await createSession(globals, rt);
     const mod = await load();
     await mod.run(input, session);
   });

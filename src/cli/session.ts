@@ -4,7 +4,7 @@ import { loadConfig, type ConfigData } from '../config/config-file.js';
 import { resolveHome } from '../config/paths.js';
 import { assertProfileName } from '../config/profile.js';
 import { UsageError } from '../errors.js';
-import { createHttpClient, type StreamingHttpClient } from '../http/client.js';
+import type { StreamingHttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
 import type { IO } from '../io/io.js';
 import { inquirerPrompter, type Prompter } from '../io/prompter.js';
@@ -52,9 +52,9 @@ export interface Session {
 
 const DEFAULT_HTTP_TIMEOUT = 30;
 
-export function createSession(globals: GlobalOptions, rt: Runtime): Session {
+export async function createSession(globals: GlobalOptions, rt: Runtime): Promise<Session> {
   const io = rt.makeIO({ color: globals.color !== false });
-  const theme = createTheme(io.color);
+  const theme = await createTheme(io.color);
   const verbose = globals.verbose === true;
   const json = globals.output === 'json';
   const home = resolveHome(rt.env, rt.platform, rt.homedir);
@@ -64,18 +64,31 @@ export function createSession(globals: GlobalOptions, rt: Runtime): Session {
   const note = (message: string) => {
     if (verbose) err(`${theme.dim(`* ${redactor.scrub(message)}`)}\n`);
   };
-  const http: StreamingHttpClient = createHttpClient({
-    timeoutSeconds: globals.timeout ?? DEFAULT_HTTP_TIMEOUT,
-    cacertPath: globals.cacert,
-    insecure: globals.insecure === true,
-    env: rt.env,
-    redactor,
-    trace: verbose ? (line) => err(`${theme.dim(line)}\n`) : undefined,
-    userAgent: `oauthctl/${rt.version}`,
-  });
+  // The HTTP client (undici, TLS) loads on the first request: `decode`, `--help` never pay for it.
+  let client: Promise<StreamingHttpClient> | undefined;
+  const getClient = () =>
+    (client ??= import('../http/client.js').then(({ createHttpClient }) =>
+      createHttpClient({
+        timeoutSeconds: globals.timeout ?? DEFAULT_HTTP_TIMEOUT,
+        cacertPath: globals.cacert,
+        insecure: globals.insecure === true,
+        env: rt.env,
+        redactor,
+        trace: verbose ? (line) => err(`${theme.dim(line)}\n`) : undefined,
+        userAgent: `oauthctl/${rt.version}`,
+      }),
+    ));
+  const http: StreamingHttpClient = {
+    request: async (req) => (await getClient()).request(req),
+    stream: async (req) => (await getClient()).stream(req),
+    close: async () => {
+      if (client) await (await client).close();
+    },
+  };
   if (globals.insecure) warn('--insecure: TLS certificates are not verified and plain http:// is allowed to any host');
 
   let config: Promise<ConfigData> | undefined;
+  const getConfig = () => (config ??= loadConfig(home));
   let store: Promise<TokenStore> | undefined;
   const storeChoice = (globals.tokenStore ?? rt.env.OAUTHCTL_TOKEN_STORE ?? 'auto') as StoreChoice;
   if (!['auto', 'keychain', 'file', 'none'].includes(storeChoice)) {
@@ -113,9 +126,9 @@ export function createSession(globals: GlobalOptions, rt: Runtime): Session {
     out: (text) => void io.stdout.write(text),
     err,
     printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    config: () => (config ??= loadConfig(home)),
+    config: getConfig,
     async profileName() {
-      const name = globals.profile ?? rt.env.OAUTHCTL_PROFILE ?? (await this.config()).current ?? 'default';
+      const name = globals.profile ?? rt.env.OAUTHCTL_PROFILE ?? (await getConfig()).current ?? 'default';
       return assertProfileName(name);
     },
     close: () => http.close(),

@@ -1,7 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { withLock } from '../store/lock.js';
 import { firstJsonErrorOffset } from './json-position.js';
 import { configPath } from './paths.js';
 import { assertProfileName, validateProfile, type Profile } from './profile.js';
@@ -41,6 +39,8 @@ export async function loadConfig(home: string): Promise<ConfigData> {
 export async function updateConfig(home: string, change: (config: ConfigData) => void): Promise<ConfigData> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   const path = configPath(home);
+  // Loaded only to write: reading config.json (every command) stays cheap.
+  const [{ withLock }, { writeFileAtomic }] = await Promise.all([import('../store/lock.js'), import('../store/atomic.js')]);
   return withLock(`${path}.lock`, async () => {
     const config = await loadConfig(home);
     change(config);

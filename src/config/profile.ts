@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { CLIENT_AUTH_METHODS } from '../oauth/client-auth.js';
+import { CLIENT_AUTH_METHODS } from '../oauth/client-auth-methods.js';
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */
 export { assertProfileName } from '../store/profile-name.js';

@@ -1,6 +1,15 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 
-/** One chalk instance per run; level 0 when colours are off. */
-export function createTheme(color: boolean): ChalkInstance {
-  return new Chalk({ level: color ? 1 : 0 });
+/**
+ * One theme per run. With colours off (no TTY, NO_COLOR, --no-color: every script) it is a
+ * plain pass-through and chalk is never loaded; with colours on, chalk is.
+ */
+export async function createTheme(color: boolean): Promise<ChalkInstance> {
+  if (!color) return plain;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
 }
+
+const identity = (...text: unknown[]) => text.join(' ');
+/** Every chalk style, chained or not, returns its text unchanged. */
+const plain: ChalkInstance = new Proxy(identity, { get: () => plain }) as unknown as ChalkInstance;

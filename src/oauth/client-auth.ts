@@ -9,15 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import type { LoadedKey } from './keys.js';
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth-methods.js';
 
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = Object.freeze([
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_jwt',
-  'private_key_jwt',
-  'none',
-] as const);
+export { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth-methods.js';
 
 export interface ClientCredentials {
   clientId: string;

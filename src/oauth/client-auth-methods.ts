@@ -1,0 +1,13 @@
+/**
+ * The client authentication methods (RFC 6749 §2.3.1, RFC 7523 §2.2, OIDC Core §9), in a module of
+ * their own so that validating a profile does not load the authentication code.
+ */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = Object.freeze([
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'none',
+] as const);
