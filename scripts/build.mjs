@@ -20,5 +20,7 @@ await build({
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   define: { OAUTHCTL_VERSION: JSON.stringify(pkg.version) },
+  // Bundled CommonJS dependencies (commander) require Node built-ins: give ESM a `require`.
+  banner: { js: "import { createRequire as __oauthctlRequire } from 'node:module'; const require = __oauthctlRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -11,5 +11,8 @@ export async function createTheme(color: boolean): Promise<ChalkInstance> {
 }
 
 const identity = (...text: unknown[]) => text.join(' ');
-/** Every chalk style, chained or not, returns its text unchanged. */
-const plain: ChalkInstance = new Proxy(identity, { get: () => plain }) as unknown as ChalkInstance;
+/**
+ * Every chalk style, chained or not, returns its text unchanged. `then` is left undefined so the
+ * theme is not mistaken for a promise when it is awaited.
+ */
+const plain: ChalkInstance = new Proxy(identity, { get: (_target, key) => (key === 'then' ? undefined : plain) }) as unknown as ChalkInstance;
