@@ -3,7 +3,8 @@ import { UsageError } from '../errors.js';
 
 /** Prompts, wrapped so use cases stay testable and @inquirer/prompts loads only when asked. */
 export interface Prompter {
-  input(message: string, opts?: { default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  /** With `optional`, an empty answer is allowed (and returned as ''). */
+  input(message: string, opts?: { default?: string; optional?: boolean; validate?: (v: string) => true | string }): Promise<string>;
   secret(message: string): Promise<string>;
   select<T extends string>(message: string, choices: readonly { value: T; name?: string; description?: string }[], def?: T): Promise<T>;
 }
@@ -26,7 +27,7 @@ export function inquirerPrompter(io: IO): Prompter {
     input: (message, opts) =>
       guard(async () => {
         const { input } = await import('@inquirer/prompts');
-        return input({ message, default: opts?.default, validate: opts?.validate, required: true }, context);
+        return input({ message, default: opts?.default, validate: opts?.validate, required: opts?.optional !== true }, context);
       }),
     secret: (message) =>
       guard(async () => {

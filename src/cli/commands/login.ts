@@ -15,11 +15,18 @@ const INTERACTIVE = new Set(['authorization_code', 'implicit', 'device_code']);
 /** `oauthctl login`: obtain tokens with the profile's (or `--grant`) grant and store them. */
 export async function run(input: CommandInput, session: Session): Promise<void> {
   const opts = input.opts;
-  const { profileName, settings, saved } = await resolveSettings(session, opts);
+  const resolved = await resolveSettings(session, opts);
+  const { profileName, saved } = resolved;
+  let { settings } = resolved;
   if (!saved && !settings.issuer && !settings.token_endpoint && !settings.authorization_endpoint && !settings.client_id) {
-    throw new UsageError(`no profile '${profileName}' and no server given`, {
-      hint: 'give --issuer <url> (or --token-url <url>) and --client-id <id> (or OAUTHCTL_ISSUER, OAUTHCTL_CLIENT_ID), or run `oauthctl profile add`',
-    });
+    if (!session.io.canPrompt) {
+      throw new UsageError(`no profile '${profileName}' and no server given`, {
+        hint: 'give --issuer <url> (or --token-url <url>) and --client-id <id> (or OAUTHCTL_ISSUER, OAUTHCTL_CLIENT_ID), or run `oauthctl profile add`',
+      });
+    }
+    // SPEC `login`: on a terminal, a first-run setup saves a profile and the login goes on with it.
+    const { firstRunSetup } = await import('../first-run.js');
+    ({ settings } = await firstRunSetup(session, profileName, opts));
   }
   if (opts.clientSecretStdin && opts.passwordStdin) throw new UsageError('--client-secret-stdin and --password-stdin cannot both read stdin');
   const grant = defaultGrant(settings);

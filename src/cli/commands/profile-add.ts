@@ -1,6 +1,6 @@
 import { needsClientSecret } from '../../app/client.js';
 import { updateConfig } from '../../config/config-file.js';
-import { assertProfileName, GRANTS, validateProfile, type Profile } from '../../config/profile.js';
+import { assertProfileName, validateProfile, type Profile } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
@@ -49,10 +49,11 @@ async function askForMissing(profile: Profile, session: Session): Promise<void> 
   if (!session.io.canPrompt) {
     throw new UsageError(`missing ${missing.join(' and ')}`, { hint: 'give them as flags (stdin is not a terminal, so oauthctl cannot ask)' });
   }
-  const p = session.prompter;
-  if (!profile.issuer && !profile.token_endpoint) {
-    profile.issuer = await p.input('Issuer URL', { validate: (v) => (URL.canParse(v) ? true : 'enter an http(s) URL') });
-  }
-  profile.client_id ??= await p.input('Client ID');
-  profile.grant ??= await p.select('Default grant', GRANTS.map((g) => ({ value: g })), 'authorization_code');
+  // The same questions as `login`'s first-run setup (one implementation): issuer with discovery,
+  // client id, and the grants the server supports.
+  const { askClientId, askGrant, askServer } = await import('../first-run.js');
+  const server = !profile.issuer && !profile.token_endpoint ? await askServer(session) : { fields: profile };
+  Object.assign(profile, server.fields);
+  profile.client_id ??= await askClientId(session);
+  profile.grant ??= await askGrant(session, server);
 }
