@@ -78,9 +78,21 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
         userAgent: `oauthctl/${rt.version}`,
       }),
     ));
+  // On a terminal, a request that takes more than a second shows a spinner (never under -v).
+  const slow = async <T>(url: string, run: () => Promise<T>): Promise<T> => {
+    if (!io.stderrIsTTY || verbose) return run();
+    const { startSpinner } = await import('../io/spinner.js');
+    const host = URL.canParse(url) ? new URL(url).host : url;
+    const stop = startSpinner(io.stderr, () => `waiting for ${host}…`);
+    try {
+      return await run();
+    } finally {
+      stop();
+    }
+  };
   const http: StreamingHttpClient = {
-    request: async (req) => (await getClient()).request(req),
-    stream: async (req) => (await getClient()).stream(req),
+    request: async (req) => slow(req.url, async () => (await getClient()).request(req)),
+    stream: async (req) => slow(req.url, async () => (await getClient()).stream(req)),
     close: async () => {
       if (client) await (await client).close();
     },

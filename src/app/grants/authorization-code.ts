@@ -64,7 +64,7 @@ export async function authorizationCodeGrant(req: LoginRequest, ctx: AppContext,
         hint: 'use --manual to paste the redirected address, or --redirect-uri http://127.0.0.1:PORT/callback',
       });
     }
-    ({ params, redirectUri } = await loopbackCallback(redirect, req.port, (uri) => requestFor(uri), { state, issuer: endpoints.issuer }, implicit, io));
+    ({ params, redirectUri } = await loopbackCallback(redirect, req.port, (uri) => requestFor(uri), { state, issuer: endpoints.issuer }, implicit, io, ctx.now));
   }
   assertResponseIssuerMatches(params, endpoints.issuer);
 
@@ -100,6 +100,7 @@ async function loopbackCallback(
   expected: { state: string; issuer?: string | undefined },
   implicit: boolean,
   io: Interaction,
+  now: () => number,
 ): Promise<{ params: URLSearchParams; redirectUri: string }> {
   const timeout = AbortSignal.timeout(io.waitSeconds * 1000);
   const signal = AbortSignal.any([io.signal, timeout]);
@@ -115,7 +116,15 @@ async function loopbackCallback(
   try {
     await openOrPrint(url, io);
     io.tell(`Waiting for the browser to come back to ${redirectUri} (Ctrl+C to cancel; gives up after ${io.waitSeconds}s)…`);
-    return { params: await loopback.result, redirectUri };
+    const deadline = now() + io.waitSeconds * 1000;
+    const ticker = setInterval(() => io.progress(`waiting for the browser… ${Math.max(0, Math.round((deadline - now()) / 1000))}s left`), 1000);
+    ticker.unref();
+    try {
+      return { params: await loopback.result, redirectUri };
+    } finally {
+      clearInterval(ticker);
+      io.progress('');
+    }
   } catch (err) {
     if (timeout.aborted && !io.signal.aborted) {
       throw new TransportError('timeout', `no answer from the browser within ${io.waitSeconds}s`, {
