@@ -1,0 +1,249 @@
+/**
+ * `npm run bench`: start-up cost of the built CLI against `node -e 0`, on this machine, in one run.
+ *
+ * Median wall time (spawn → exit, `BENCH_RUNS` runs after `BENCH_WARMUP` warm-ups, commands
+ * interleaved round-robin so machine noise spreads evenly) and median peak RSS (separate runs with
+ * the test/support/report-maxrss.mjs preload, so its cost stays out of the timings). The fixture
+ * (oidc-provider + /people API) runs in its own process. Exits 1 if a target is missed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RFC7519_JWT } from '../test/support/examples.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/oauthctl.js');
+const MAXRSS_PRELOAD = join(ROOT, 'test/support/report-maxrss.mjs');
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20));
+const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 3));
+const RSS_RUNS = Math.max(10, RUNS);
+
+interface Bench { name: string; args: string[]; env?: Record<string, string> }
+interface Result { bench: Bench; ms: number[]; rssKiB: number[] }
+interface Fixture { issuer: string; api: string; clientId: string; secret: string }
+interface RunResult { code: number | null; ms: number; stdout: string; stderr: string }
+
+const tempDirs: string[] = [];
+let fixtureProcess: ChildProcess | undefined;
+let current: ChildProcess | undefined;
+let stopping = false;
+
+/** A child's environment without anything that would change how node starts. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** Spawns `node …args`, drains its output, resolves at exit with the spawn → exit wall time. */
+function run(nodeArgs: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<RunResult> {
+  if (stopping) return Promise.reject(new Error('stopping'));
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, nodeArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      // 'close' follows once the pipes are drained; the time is taken at 'exit'.
+      child.on('close', () => resolve({ code, ms, stdout, stderr }));
+    });
+  });
+}
+
+async function runOk(bench: Bench, preload: string[] = [], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+  const result = await run([...preload, ...bench.args], childEnv({ ...bench.env, ...extraEnv }));
+  if (result.code !== 0) throw new Error(`${bench.name} exited ${result.code}: ${result.stderr.trim()}`);
+  return result;
+}
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Starts test/fixtures/serve.ts in its own process and reads the URLs and a secret it prints. */
+function startFixture(): Promise<Fixture> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/serve.ts')], {
+    cwd: ROOT,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  fixtureProcess = child;
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`fixture did not start in 60 s:\n${out}`)), 60_000);
+    child.on('exit', (code, signal) => {
+      if (!stopping) process.stderr.write(`bench: the fixture exited unexpectedly (${signal ?? code})\n`);
+      reject(new Error(`fixture exited ${signal ?? code}:\n${out}`));
+    });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (!out.includes('Ctrl+C to stop.')) return;
+      clearTimeout(timer);
+      const issuer = /^issuer\s+(\S+)/m.exec(out)?.[1];
+      const api = /^api\s+(\S+)/m.exec(out)?.[1];
+      const basic = /^\s+(confidential-basic)\s+client_secret_basic\s+secret\s+(\S+)/m.exec(out);
+      if (!issuer || !api || !basic?.[1] || !basic[2]) reject(new Error(`cannot parse the fixture's output:\n${out}`));
+      else resolve({ issuer, api, clientId: basic[1], secret: basic[2] });
+    });
+  });
+}
+
+/** Ends a child we started (SIGTERM, then SIGKILL after 5 s) and waits for it. */
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A FILE-store home with a real client_credentials token; the plain-fetch baseline script. */
+async function prepare(fixture: Fixture): Promise<Bench[]> {
+  const home = tempDir('oauthctl-bench-home-');
+  const env = { OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file' };
+  const login = ['login', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', fixture.clientId, '--scope', 'people:read'];
+  await runOk({ name: 'login', args: [BIN, ...login], env: { ...env, OAUTHCTL_CLIENT_SECRET: fixture.secret } });
+  const token = (await runOk({ name: 'token', args: [BIN, 'token'], env })).stdout.trim();
+  const people = `${fixture.api}/people`;
+  const plain = join(tempDir('oauthctl-bench-plain-'), 'plain-fetch.mjs');
+  writeFileSync(
+    plain,
+    `const res = await fetch(${JSON.stringify(people)}, { headers: { authorization: ${JSON.stringify(`Bearer ${token}`)} } });\n` +
+      `if (!res.ok) { console.error(res.status); process.exit(1); }\n` +
+      `process.stdout.write(await res.text());\n`,
+  );
+  return [
+    { name: 'node -e 0', args: ['-e', '0'] },
+    { name: 'oauthctl --version', args: [BIN, '--version'] },
+    { name: 'oauthctl decode <jwt>', args: [BIN, 'decode', RFC7519_JWT] },
+    { name: 'oauthctl token', args: [BIN, 'token'], env },
+    { name: 'oauthctl call GET /people', args: [BIN, 'call', 'GET', '/people', '--base-url', fixture.api], env },
+    { name: 'plain fetch script', args: [plain] },
+  ];
+}
+
+/** Warm-ups, then timed runs, then preloaded RSS runs; each round runs every command once. */
+async function measure(benches: Bench[]): Promise<Result[]> {
+  const results = benches.map((bench) => ({ bench, ms: [] as number[], rssKiB: [] as number[] }));
+  for (let i = 0; i < WARMUP; i++) for (const r of results) await runOk(r.bench);
+  for (let i = 0; i < RUNS; i++) for (const r of results) r.ms.push((await runOk(r.bench)).ms);
+  const rssFile = join(tempDir('oauthctl-bench-rss-'), 'maxrss');
+  for (let i = 0; i < RSS_RUNS; i++) {
+    for (const r of results) {
+      rmSync(rssFile, { force: true });
+      await runOk(r.bench, ['--import', MAXRSS_PRELOAD], { OAUTHCTL_TEST_MAXRSS_FILE: rssFile });
+      r.rssKiB.push(Number(readFileSync(rssFile, 'utf8')));
+    }
+  }
+  return results;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = sorted[Math.floor(pos)] ?? NaN;
+  const hi = sorted[Math.ceil(pos)] ?? NaN;
+  return lo + (hi - lo) * (pos - Math.floor(pos));
+}
+const median = (values: number[]): number => quantile(values, 0.5);
+
+function find(results: Result[], name: string): Result {
+  const found = results.find((r) => r.bench.name === name);
+  if (!found) throw new Error(`no result for ${name}`);
+  return found;
+}
+
+function printHeader(): void {
+  const cpu = cpus();
+  console.log(`Date: ${new Date().toISOString()}`);
+  console.log(`Node: ${process.version}`);
+  console.log(`CPU: ${cpu[0]?.model.trim() ?? 'unknown'} (${cpu.length} cores)`);
+  console.log(`Load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`Runs: ${RUNS} timed + ${WARMUP} warm-up each, ${RSS_RUNS} RSS runs each, round-robin\n`);
+}
+
+function printTable(results: Result[]): void {
+  const floor = find(results, 'node -e 0');
+  const plain = find(results, 'plain fetch script');
+  const [floorMs, floorRss] = [median(floor.ms), median(floor.rssKiB)];
+  console.log('| command | median ms | p25–p75 ms | min–max ms | × floor | peak RSS MB | RSS × floor | × plain fetch |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const ms = median(r.ms);
+    const rss = median(r.rssKiB);
+    const vsPlain = r.bench.name.includes(' call ') ? `${(ms / median(plain.ms)).toFixed(2)}×` : '';
+    const cells = [
+      `\`${r.bench.name}\``,
+      ms.toFixed(1),
+      `${quantile(r.ms, 0.25).toFixed(1)}–${quantile(r.ms, 0.75).toFixed(1)}`,
+      `${Math.min(...r.ms).toFixed(1)}–${Math.max(...r.ms).toFixed(1)}`,
+      `${(ms / floorMs).toFixed(2)}×`,
+      (rss / 1024).toFixed(1),
+      `${(rss / floorRss).toFixed(2)}×`,
+      vsPlain,
+    ];
+    console.log(`| ${cells.join(' | ')} |`);
+  }
+}
+
+/** Prints PASS/FAIL per target; true when all pass. */
+function checkTargets(results: Result[]): boolean {
+  const ms = (name: string) => median(find(results, name).ms);
+  const rss = (name: string) => median(find(results, name).rssKiB);
+  const targets: Array<[string, number, number]> = [
+    ['--version time ≤ 1.25× floor', ms('oauthctl --version') / ms('node -e 0'), 1.25],
+    ['decode time ≤ 1.25× floor', ms('oauthctl decode <jwt>') / ms('node -e 0'), 1.25],
+    ['token time ≤ 1.4× floor', ms('oauthctl token') / ms('node -e 0'), 1.4],
+    ['call time ≤ 1.3× plain fetch', ms('oauthctl call GET /people') / ms('plain fetch script'), 1.3],
+    ['decode peak RSS ≤ 1.3× floor', rss('oauthctl decode <jwt>') / rss('node -e 0'), 1.3],
+  ];
+  console.log('\nTargets:');
+  let ok = true;
+  for (const [label, actual, limit] of targets) {
+    const pass = actual <= limit;
+    ok &&= pass;
+    console.log(`  ${pass ? 'PASS' : 'FAIL'}  ${label}  (measured ${actual.toFixed(2)}×)`);
+  }
+  return ok;
+}
+
+async function cleanup(): Promise<void> {
+  stopping = true;
+  await stop(current);
+  await stop(fixtureProcess);
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<number> {
+  printHeader();
+  const fixture = await startFixture();
+  const benches = await prepare(fixture);
+  const results = await measure(benches);
+  printTable(results);
+  return checkTargets(results) ? 0 : 1;
+}
+
+process.once('SIGINT', () => {
+  process.stderr.write('\nSIGINT: cleaning up\n');
+  void cleanup().finally(() => process.exit(130));
+});
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  if (!stopping) console.error(error);
+} finally {
+  await cleanup();
+}
+process.exit(code);
