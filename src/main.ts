@@ -1,8 +1,7 @@
 import { homedir } from 'node:os';
-import { CommanderError } from 'commander';
+import type { CommanderError } from 'commander';
 import { renderError } from './cli/errors.js';
 import type { GlobalOptions } from './cli/globals.js';
-import { buildProgram } from './cli/program.js';
 import { createSession, type Runtime, type Session } from './cli/session.js';
 import { InterruptedError, UsageError } from './errors.js';
 import { processIO } from './io/io.js';
@@ -15,13 +14,18 @@ export async function runCli(rt: Runtime): Promise<number> {
   let session: Session | undefined;
   let globals: GlobalOptions = {};
   let commanderErr = '';
+  const io0 = rt.makeIO({ color: false });
+  if (rt.argv.length === 1 && (rt.argv[0] === '--version' || rt.argv[0] === '-V')) {
+    io0.stdout.write(`${rt.version}\n`); // the one answer that needs no parser
+    return 0;
+  }
+  const { buildProgram } = await import('./cli/program.js');
   const program = buildProgram(rt.version, async (load, input) => {
     globals = input.globals;
     session = await createSession(globals, rt);
     const mod = await load();
     await mod.run(input, session);
-  });
-  const io0 = rt.makeIO({ color: false });
+  }, rt.argv);
   for (const cmd of [program, ...allCommands(program)]) {
     cmd.exitOverride().configureOutput({
       writeOut: (s) => void io0.stdout.write(s),
@@ -33,7 +37,7 @@ export async function runCli(rt: Runtime): Promise<number> {
     await program.parseAsync(rt.argv, { from: 'user' });
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) {
+    if (isCommanderError(err)) {
       if (err.exitCode === 0) return 0;
       if (err.code === 'commander.help') {
         // A command group with no sub-command (`oauthctl`, `oauthctl profile`): usage on stderr.
@@ -55,6 +59,11 @@ export async function runCli(rt: Runtime): Promise<number> {
 
 function allCommands(cmd: import('commander').Command): import('commander').Command[] {
   return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** Duck-typed, so that main does not load commander before it must. */
+function isCommanderError(err: unknown): err is CommanderError {
+  return typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('commander.') && typeof (err as { exitCode?: unknown }).exitCode === 'number';
 }
 
 /** commander's "error: unknown option '--fo'\n(Did you mean --foo?)" → one line and a hint. */
@@ -84,6 +93,11 @@ function sniffGlobals(argv: string[]): { output?: string; verbose?: boolean } {
 export async function main(): Promise<void> {
   // Ctrl+C aborts the signal: a login closes its listener and ends with exit 130. A command that
   // does not watch the signal is ended shortly after, and a second Ctrl+C ends it at once.
+  // A reader that went away (`oauthctl … | head`) ends the program quietly, as Unix tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const interrupt = new AbortController();
   process.on('SIGINT', () => {
     if (interrupt.signal.aborted) process.exit(130);

@@ -1,11 +1,9 @@
 import type { Profile } from '../config/profile.js';
-import { LoginRequiredError, OAuthError } from '../errors.js';
-import { tokenRequest } from '../oauth/token-request.js';
-import type { StoreEntry, TokenSet, TokenStore } from '../store/types.js';
-import { clientCredentials } from './client.js';
+import type { TokenSet } from '../store/types.js';
 import type { AppContext } from './context.js';
-import { login } from './login.js';
-import { needsRenewal, toTokenSet } from './token-set.js';
+import { needsRenewal } from './token-set.js';
+
+export type { RenewRequest } from './renew-token.js';
 
 export interface AcquireRequest {
   profile: string;
@@ -16,13 +14,6 @@ export interface AcquireRequest {
   minTtl?: number;
 }
 
-export interface RenewRequest extends AcquireRequest {
-  /** `token refresh`: renew even when the stored token is fresh. */
-  force?: boolean;
-  /** An access token an API just rejected (401): renew unless another process already did. */
-  rejected?: string;
-}
-
 /**
  * `token`, `call`, `userinfo`, `introspect`: the stored token when it is fresh enough, else a
  * renewed one. Never interactive: when only the user could help, login is required (exit 5).
@@ -30,47 +21,9 @@ export interface RenewRequest extends AcquireRequest {
 export async function acquireToken(req: AcquireRequest, ctx: AppContext): Promise<TokenSet> {
   const current = (await (await ctx.store()).get(req.profile))?.tokens;
   if (current && !needsRenewal(current, ctx.now(), req.minTtl)) return current;
+  // Renewal (token requests, client authentication, every grant) loads only when needed.
+  const { renewToken } = await import('./renew-token.js');
   return renewToken(req, ctx);
-}
-
-/**
- * Single-flight renewal across processes (SPEC "Token store"): under the profile's lock, re-read
- * the store; if another process renewed meanwhile, use its token; else refresh (or, for
- * client_credentials, obtain a new token) and save the result before returning it, so a rotated
- * refresh token is never lost. A response without `refresh_token` keeps the old one.
- */
-export async function renewToken(req: RenewRequest, ctx: AppContext): Promise<TokenSet> {
-  return ctx.withProfileLock(req.profile, async () => {
-    const store = await ctx.store();
-    const entry: StoreEntry = (await store.get(req.profile)) ?? {};
-    const current = entry.tokens;
-    if (current && !req.force) {
-      const renewedElsewhere = req.rejected !== undefined && current.access_token !== req.rejected;
-      if (renewedElsewhere || (req.rejected === undefined && !needsRenewal(current, ctx.now(), req.minTtl))) {
-        ctx.note('another process renewed the token meanwhile; using it');
-        return current;
-      }
-    }
-    const settings = withTokenSetDefaults(req.settings, current);
-    const clientSecret = req.clientSecret ?? entry.client_secret;
-    ctx.redactor.addSecret(clientSecret);
-    let tokens: TokenSet;
-    if (current?.refresh_token) {
-      ctx.note('refreshing the access token');
-      tokens = await refresh(current, settings, clientSecret, req.profile, store, entry, ctx);
-    } else if ((settings.grant ?? current?.grant) === 'client_credentials') {
-      ctx.note(current ? 'requesting a new client_credentials token' : 'no stored token; requesting one');
-      tokens = await login({ settings, grant: 'client_credentials', ...(clientSecret !== undefined ? { clientSecret } : {}) }, ctx);
-    } else {
-      throw new LoginRequiredError(
-        current
-          ? `the access token of profile '${req.profile}' ${req.force ? 'cannot be refreshed (no refresh token)' : 'has expired and cannot be renewed'}`
-          : `no token stored for profile '${req.profile}'`,
-      );
-    }
-    await store.put(req.profile, { ...entry, tokens, ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}) });
-    return tokens;
-  });
 }
 
 /** What a stored token set knows fills in for a missing profile: `login` with flags, then bare `token`. */
@@ -87,54 +40,3 @@ export function withTokenSetDefaults(settings: Profile, tokens: TokenSet | undef
   return { ...fromSet, ...settings };
 }
 
-/**
- * RFC 6749 §6. `invalid_grant` means the session is over: the dead token set is removed from the
- * store and login is required (exit 5).
- */
-async function refresh(
-  current: TokenSet,
-  settings: Profile,
-  clientSecret: string | undefined,
-  profile: string,
-  store: TokenStore,
-  entry: StoreEntry,
-  ctx: AppContext,
-): Promise<TokenSet> {
-  const client = await clientCredentials(settings, clientSecret);
-  const tokenEndpoint = current.token_endpoint || settings.token_endpoint;
-  if (!tokenEndpoint) throw new LoginRequiredError('the stored token set does not say where to refresh it');
-  try {
-    const res = await tokenRequest(ctx.http, {
-      tokenEndpoint,
-      params: { grant_type: 'refresh_token', refresh_token: current.refresh_token, resource: settings.resource },
-      client,
-      now: ctx.now,
-      warn: ctx.warn,
-      note: ctx.note,
-    });
-    for (const secret of [res.access_token, res.refresh_token, res.id_token]) ctx.redactor.addSecret(secret);
-    const next = toTokenSet(
-      res,
-      {
-        ...(current.issuer ? { issuer: current.issuer } : {}),
-        token_endpoint: tokenEndpoint,
-        client_id: client.clientId,
-        client_auth: client.method,
-        grant: current.grant ?? 'refresh_token',
-        ...(current.private_key ? { private_key: current.private_key } : {}),
-      },
-      ctx.now(),
-    );
-    next.refresh_token ??= current.refresh_token;
-    if (next.scope === undefined && current.scope !== undefined) next.scope = current.scope;
-    if (next.id_token === undefined && current.id_token !== undefined) next.id_token = current.id_token;
-    return next;
-  } catch (err) {
-    if (err instanceof OAuthError && err.error === 'invalid_grant') {
-      const { tokens: _dead, ...rest } = entry;
-      await store.put(profile, rest);
-      throw new LoginRequiredError(`the refresh token of profile '${profile}' is no longer valid (invalid_grant); the stored tokens were removed`);
-    }
-    throw err;
-  }
-}

@@ -7,7 +7,8 @@ import { UsageError, LoginRequiredError } from '../errors.js';
 import type { HttpRequest } from '../http/types.js';
 import { safeUrl } from '../http/safe-url.js';
 import type { TokenSet } from '../store/types.js';
-import { acquireToken, renewToken, type AcquireRequest, type RenewRequest } from './acquire-token.js';
+import { acquireToken, type AcquireRequest } from './acquire-token.js';
+import type { RenewRequest } from './renew-token.js';
 import type { AppContext } from './context.js';
 import { assertSecureUrl } from './endpoints.js';
 
@@ -249,7 +250,10 @@ export interface CallTokens {
   renew: (req: RenewRequest, ctx: AppContext) => Promise<TokenSet>;
 }
 
-const realTokens: CallTokens = { acquire: acquireToken, renew: renewToken };
+const realTokens: CallTokens = {
+  acquire: acquireToken,
+  renew: async (req, ctx) => (await import('./renew-token.js')).renewToken(req, ctx),
+};
 
 /**
  * Sends the request with the current token; on a 401 (RFC 6750 §3.1 `invalid_token`) renews the

@@ -3,7 +3,7 @@ import { introspectionRequest, type Introspection } from '../oauth/introspect.js
 import { revocationRequest } from '../oauth/revoke.js';
 import { userinfoRequest } from '../oauth/userinfo.js';
 import type { StoreEntry } from '../store/types.js';
-import { acquireToken, renewToken, withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
+import { acquireToken, withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
 import { clientCredentials } from './client.js';
 import type { AppContext } from './context.js';
 import { resolveEndpoints } from './endpoints.js';
@@ -91,6 +91,7 @@ export async function fetchUserinfo(req: AcquireRequest, ctx: AppContext): Promi
   const first = await userinfoRequest(ctx.http, endpoint, tokens.access_token);
   if (first) return first;
   ctx.note('the userinfo endpoint rejected the access token (401); renewing it once');
+  const { renewToken } = await import('./renew-token.js');
   const renewed = await renewToken({ ...req, rejected: tokens.access_token }, ctx);
   const second = await userinfoRequest(ctx.http, endpoint, renewed.access_token);
   if (second) return second;

@@ -36,7 +36,10 @@ function addSecretFlags(cmd: Command): Command {
  * The whole command surface, declared in one place. Each action imports its implementation
  * only when it runs, so `--help`, `--version` and `decode` load little.
  */
-export function buildProgram(version: string, runCommand: CommandRunner): Command {
+export function buildProgram(version: string, runCommand: CommandRunner, argv?: readonly string[]): Command {
+  const invoked = argv ? invokedCommand(argv) : undefined;
+  /** Options are declared only for the invoked command (all of them for `--help` or no argv). */
+  const active = (parent: Command, name: string) => invoked === undefined || topLevelName(parent, name) === invoked;
   const program = new Command('oauthctl')
     .description('OAuth 2.0 / OpenID Connect from the command line: log in, keep tokens safe, inspect them, call APIs.')
     .version(version, '-V, --version', 'print the version')
@@ -65,6 +68,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     opts: { isDefault?: boolean } = {},
   ) => {
     const cmd = parent.command(nameAndArgs, opts).description(description).allowExcessArguments(false);
+    if (!active(parent, nameAndArgs.split(' ')[0] as string)) return inert(cmd);
     addGlobalOptions(cmd, true);
     cmd.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
@@ -211,4 +215,39 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
   );
 
   return program;
+}
+
+/** Global options that take a value: their value is not the command name. */
+const VALUE_OPTIONS = new Set(['-p', '--profile', '-o', '--output', '--token-store', '--cacert', '--timeout']);
+
+/** The command named on the command line (the first word that is not an option or its value). */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return undefined;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+function topLevelName(parent: Command, name: string): string {
+  let top = name;
+  for (let c: Command | null = parent; c?.parent; c = c.parent) top = c.name();
+  return top;
+}
+
+/**
+ * A command that is not the one being run: registered by name and description (for the command
+ * list, help and "did you mean"), while declaring its options is skipped — fewer objects to build
+ * on every start.
+ */
+function inert(cmd: Command): Command {
+  const proxy: Command = new Proxy(cmd, {
+    get(target, key, receiver) {
+      if (key === 'addOption' || key === 'option' || key === 'addHelpText') return () => proxy;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return proxy;
 }

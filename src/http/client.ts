@@ -39,6 +39,7 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
 
   const getDispatcher = () => (dispatcher ??= buildDispatcher(options));
+  const direct = !options.cacertPath && !options.insecure && !proxyFromEnv(options.env);
 
   /**
    * Sends the request under a deadline of `timeoutSeconds`. The caller ends the deadline with
@@ -46,7 +47,9 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
    * (a long download is bounded by undici's idle `bodyTimeout` instead).
    */
   async function send(req: HttpRequest): Promise<{ res: Response; settle: () => void }> {
-    const { fetch } = await import('undici');
+    // Node's own fetch when nothing needs a custom agent (it honours NODE_EXTRA_CA_CERTS itself);
+    // the undici package, with its agents, for proxies, `--cacert` and `--insecure`.
+    const fetch = direct ? (globalThis.fetch as unknown as typeof import('undici').fetch) : (await import('undici')).fetch;
     const headers: Record<string, string> = { 'user-agent': options.userAgent, ...req.headers };
     let body: string | Uint8Array | undefined;
     if (req.body instanceof URLSearchParams) {
@@ -69,7 +72,7 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
         headers,
         body,
         redirect: 'manual',
-        dispatcher: await getDispatcher(),
+        ...(direct ? {} : { dispatcher: await getDispatcher() }),
         signal: deadline.signal,
       });
       traceResponseHead(options, res, performance.now() - started);
@@ -109,6 +112,10 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
       if (dispatcher) await (await dispatcher).close();
     },
   };
+}
+
+function proxyFromEnv(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.http_proxy || env.HTTP_PROXY || env.https_proxy || env.HTTPS_PROXY);
 }
 
 async function buildDispatcher(options: HttpClientOptions): Promise<import('undici').Dispatcher> {

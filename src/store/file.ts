@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { removeOrphanedTempFiles, writeFileAtomic } from './atomic.js';
 import { isPlainObject, isStoreEntry } from './entry.js';
-import { withLock, type LockOptions } from './lock.js';
+import type { LockOptions } from './lock.js';
 import type { StoreEntry, TokenStore } from './types.js';
 
 /**
@@ -79,7 +79,8 @@ export function createFileStore(opts: FileStoreOptions): TokenStore {
     }
   }
 
-  const lock = <T>(fn: () => Promise<T>): Promise<T> => withLock(lockPath, fn, opts.lock);
+  // The lock library loads only for writes and repairs: a plain read (every `token`) stays cheap.
+  const lock = async <T>(fn: () => Promise<T>): Promise<T> => (await import('./lock.js')).withLock(lockPath, fn, opts.lock);
 
   return {
     kind: 'file',

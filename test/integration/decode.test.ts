@@ -58,3 +58,13 @@ describe('usage errors', () => {
     expect(res.stdout).toMatch(/^ {2}\$ oauthctl decode /m);
   });
 });
+
+describe('stdout closed early', () => {
+  it('`--help | head -1` ends quietly (no EPIPE stack trace)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { BIN } = await import('./cli.js');
+    const res = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --help | head -1`], { encoding: 'utf8' });
+    expect(res.stdout).toMatch(/^Usage: oauthctl/);
+    expect(res.stderr).toBe('');
+  });
+});

@@ -1,4 +1,4 @@
-import { renewToken } from '../../app/acquire-token.js';
+import { renewToken } from '../../app/renew-token.js';
 import { tokenSetJson } from '../../app/token-set.js';
 import { isoDate, relative } from '../format.js';
 import type { CommandInput } from '../program.js';
