@@ -13,14 +13,11 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Small pure-JS dependencies on the start-up path are bundled (no package resolution at
-  // start); the rest stay in node_modules and load only in the commands that use them: keytar
-  // (native), open (ships its xdg-open script), undici, jose, prompts, proper-lockfile, shell-quote.
-  external: ['keytar', 'open', 'undici', 'jose', '@inquirer/prompts', 'proper-lockfile', 'shell-quote'],
+  // Dependencies stay in node_modules and load only in the commands that use them; the hot
+  // paths (`token`, `decode`, `--version`) load none of the big ones (see src/cli/fast-path.ts).
+  packages: 'external',
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   define: { OAUTHCTL_VERSION: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies (commander) require Node built-ins: give ESM a `require`.
-  banner: { js: "import { createRequire as __oauthctlRequire } from 'node:module'; const require = __oauthctlRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { AppContext } from '../app/context.js';
-import { loadConfig, type ConfigData } from '../config/config-file.js';
+import type { ConfigData } from '../config/config-file.js';
 import { resolveHome } from '../config/paths.js';
-import { assertProfileName } from '../config/profile.js';
+import { assertProfileName } from '../store/profile-name.js';
 import { UsageError } from '../errors.js';
 import type { StreamingHttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
@@ -100,7 +100,8 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
   if (globals.insecure) warn('--insecure: TLS certificates are not verified and plain http:// is allowed to any host');
 
   let config: Promise<ConfigData> | undefined;
-  const getConfig = () => (config ??= loadConfig(home));
+  // config.json (and node:fs/promises) load on first use: `decode` never needs them.
+  const getConfig = () => (config ??= import('../config/config-file.js').then(({ loadConfig }) => loadConfig(home)));
   let store: Promise<TokenStore> | undefined;
   const storeChoice = (globals.tokenStore ?? rt.env.OAUTHCTL_TOKEN_STORE ?? 'auto') as StoreChoice;
   if (!['auto', 'keychain', 'file', 'none'].includes(storeChoice)) {

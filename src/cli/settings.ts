@@ -1,4 +1,3 @@
-import { Option } from 'commander';
 import type { AcquireRequest } from '../app/acquire-token.js';
 import { PROFILE_FIELDS, parseParams, resolveProfile, validateProfile, type Profile } from '../config/profile.js';
 import { UsageError } from '../errors.js';
@@ -9,7 +8,7 @@ import type { Session } from './session.js';
 export function profileFromFlags(opts: Record<string, unknown>): Profile {
   const profile: Profile = {};
   for (const spec of PROFILE_FIELDS) {
-    const value = opts[new Option(spec.flag).attributeName()];
+    const value = opts[attributeName(spec.flag)];
     if (typeof value === 'string') profile[spec.field] = value;
   }
   if (Array.isArray(opts.param)) profile.params = parseParams(opts.param as string[]);
@@ -59,14 +58,6 @@ export async function clientSecretFromInput(
   return secret;
 }
 
-/** A positional token argument, or stdin for `-` (or when no argument is given and stdin is piped). */
-export async function tokenArgument(session: Session, arg: string | undefined, what: string): Promise<string> {
-  if (arg !== undefined && arg !== '-') return arg;
-  if (arg === undefined && session.io.stdinIsTTY) {
-    throw new UsageError(`no ${what} given`, { hint: `pass it as an argument, or "-" to read stdin` });
-  }
-  return (await readAll(session.io.stdin)).trim();
-}
 
 /**
  * What every command that uses the stored tokens needs: the profile, the merged settings, the
@@ -81,4 +72,10 @@ export async function acquireRequestFrom(session: Session, opts: Record<string, 
     if (!Number.isFinite(minTtl) || minTtl < 0) throw new UsageError(`--min-ttl expects seconds, got '${String(opts.minTtl)}'`);
   }
   return { profile: profileName, settings, ...(clientSecret !== undefined ? { clientSecret } : {}), ...(minTtl !== undefined ? { minTtl } : {}) };
+}
+
+/** `--token-url <url>` → `tokenUrl`, as commander names option values (without loading it). */
+export function attributeName(flag: string): string {
+  const long = flag.split(/[ ,|]+/).find((part) => part.startsWith('--')) ?? flag;
+  return long.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 
 /**
  * The only place that knows about terminals: streams, whether each is a TTY, colour, and
@@ -18,12 +19,16 @@ export interface IO {
 }
 
 export function processIO(proc: NodeJS.Process, opts: { color: boolean }): IO {
-  const stdinIsTTY = Boolean(proc.stdin.isTTY);
-  const stdoutIsTTY = Boolean(proc.stdout.isTTY);
-  const stderrIsTTY = Boolean(proc.stderr.isTTY);
+  // isatty() instead of process.stdin.isTTY: touching process.stdin creates its stream (and loads
+  // the socket machinery), which a command that never reads stdin should not pay for.
+  const stdinIsTTY = isatty(0);
+  const stdoutIsTTY = isatty(1);
+  const stderrIsTTY = isatty(2);
   const noColor = proc.env.NO_COLOR !== undefined && proc.env.NO_COLOR !== '';
   return {
-    stdin: proc.stdin,
+    get stdin() {
+      return proc.stdin;
+    },
     stdout: proc.stdout,
     stderr: proc.stderr,
     stdinIsTTY,

@@ -10,7 +10,8 @@ export interface Prompter {
 }
 
 export function inquirerPrompter(io: IO): Prompter {
-  const context = { input: io.stdin, output: io.stderr, clearPromptOnDone: false };
+  // Built when a prompt is shown: touching stdin earlier would cost every command.
+  const context = () => ({ input: io.stdin, output: io.stderr, clearPromptOnDone: false });
   const guard = async <T>(run: () => Promise<T>): Promise<T> => {
     if (!io.canPrompt) throw new UsageError('cannot prompt: stdin is not a terminal');
     try {
@@ -27,17 +28,17 @@ export function inquirerPrompter(io: IO): Prompter {
     input: (message, opts) =>
       guard(async () => {
         const { input } = await import('@inquirer/prompts');
-        return input({ message, default: opts?.default, validate: opts?.validate, required: opts?.optional !== true }, context);
+        return input({ message, default: opts?.default, validate: opts?.validate, required: opts?.optional !== true }, context());
       }),
     secret: (message) =>
       guard(async () => {
         const { password } = await import('@inquirer/prompts');
-        return password({ message, mask: '*' }, context);
+        return password({ message, mask: '*' }, context());
       }),
     select: (message, choices, def) =>
       guard(async () => {
         const { select } = await import('@inquirer/prompts');
-        return select({ message, choices: choices.map((c) => ({ ...c, name: c.name ?? c.value })), default: def }, context);
+        return select({ message, choices: choices.map((c) => ({ ...c, name: c.name ?? c.value })), default: def }, context());
       }),
   };
 }

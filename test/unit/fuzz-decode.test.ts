@@ -13,7 +13,7 @@ import { CompactEncrypt, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderError } from '../../src/cli/errors.js';
 import { decodeToken } from '../../src/jwt/decode.js';
-import { runCli } from '../../src/main.js';
+import { runCli } from '../../src/cli/run.js';
 import { errorOutputProblems, FUZZ_SEED, fuzzInput } from './fuzz-arbitraries.js';
 
 /** At least 2,000 in CI; `FUZZ_RUNS=50000` for a deeper run. */

@@ -2,7 +2,7 @@ import { decodeToken, TIME_CLAIMS } from '../../jwt/decode.js';
 import { isoDate, relative, timeVerbs } from '../format.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
-import { tokenArgument } from '../settings.js';
+import { tokenArgument } from '../token-input.js';
 
 
 /**

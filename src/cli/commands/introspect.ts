@@ -2,7 +2,8 @@ import { introspectToken } from '../../app/lifecycle.js';
 import { isoDate, relative, timeVerbs } from '../format.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
-import { acquireRequestFrom, tokenArgument } from '../settings.js';
+import { acquireRequestFrom } from '../settings.js';
+import { tokenArgument } from '../token-input.js';
 
 /** `oauthctl introspect [TOKEN|-]`: RFC 7662; `-o json` prints the server's answer as is. */
 export async function run(input: CommandInput, session: Session): Promise<void> {

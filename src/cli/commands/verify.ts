@@ -5,7 +5,8 @@ import { assertValid, verifyJwt } from '../../jwt/verify.js';
 import { isoDate, relative, timeVerbs } from '../format.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
-import { resolveSettings, tokenArgument } from '../settings.js';
+import { resolveSettings } from '../settings.js';
+import { tokenArgument } from '../token-input.js';
 
 /**
  * `oauthctl verify [JWT|-]`: exit 0 when the signature and claims hold, 7 with the exact reason
