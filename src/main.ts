@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
     process.stdout.write(`${VERSION}\n`); // the one answer that needs nothing loaded
     return;
   }
-  const [{ runCli }, { processIO }] = await Promise.all([import('./cli/run.js'), import('./io/io.js')]);
+  const { runCli, processIO } = await import('./cli/run.js');
   const code = await runCli({
     argv,
     env: process.env,

@@ -6,6 +6,9 @@ import type { CommandRunner } from './program.js';
 import { createSession, type Runtime, type Session } from './session.js';
 import { UsageError } from '../errors.js';
 
+/** main loads this one module for any command: it brings the process IO along. */
+export { processIO } from '../io/io.js';
+
 /** Runs one command line and returns the exit code. Never exits the process itself. */
 export async function runCli(rt: Runtime): Promise<number> {
   let session: Session | undefined;

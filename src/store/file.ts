@@ -1,7 +1,6 @@
 import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { removeOrphanedTempFiles, writeFileAtomic } from './atomic.js';
 import { isPlainObject, isStoreEntry } from './entry.js';
 import type { LockOptions } from './lock.js';
 import type { StoreEntry, TokenStore } from './types.js';
@@ -72,6 +71,7 @@ export function createFileStore(opts: FileStoreOptions): TokenStore {
   async function save(profiles: Map<string, StoreEntry>): Promise<void> {
     const doc = { version: VERSION, profiles: Object.fromEntries(profiles) };
     try {
+      const { removeOrphanedTempFiles, writeFileAtomic } = await import('./atomic.js');
       await removeOrphanedTempFiles(path);
       await writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
     } catch (err) {

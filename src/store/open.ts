@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createFileStore } from './file.js';
-import { createKeychainStore, KeychainUnavailableError, type KeychainStoreOptions } from './keychain.js';
+import type { KeychainStoreOptions, KeychainUnavailableError } from './keychain.js';
 import { createNoneStore } from './none.js';
 import type { StoreChoice, StoreEntry, TokenStore } from './types.js';
 
@@ -28,11 +28,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<TokenStore> {
     case 'file':
       return createFileStore({ home, warn });
     case 'keychain': {
+      const { createKeychainStore } = await import('./keychain.js');
       const keychain = createKeychainStore({ ...opts.keychain, warn });
       await keychain.probe();
       return keychain;
     }
     case 'auto': {
+      const { createKeychainStore, KeychainUnavailableError } = await import('./keychain.js');
       const keychain = createKeychainStore({ ...opts.keychain, warn });
       try {
         await keychain.probe();
@@ -73,7 +75,7 @@ function autoStore(keychain: TokenStore, openFile: () => TokenStore, warn: (msg:
         try {
           return await keychain.put(profile, entry);
         } catch (err) {
-          if (!(err instanceof KeychainUnavailableError)) throw err;
+          if (!isKeychainUnavailable(err)) throw err;
           active = fileStore();
           warn(`OS keychain refused the write (${err.reason}); storing tokens in ${active.location} (mode 0600)`);
         }
@@ -82,9 +84,14 @@ function autoStore(keychain: TokenStore, openFile: () => TokenStore, warn: (msg:
     },
     async delete(profile: string): Promise<void> {
       if (active === keychain) await keychain.delete(profile).catch((err: unknown) => {
-        if (!(err instanceof KeychainUnavailableError)) throw err;
+        if (!isKeychainUnavailable(err)) throw err;
       });
       if (fileExists()) await fileStore().delete(profile);
     },
   };
+}
+
+/** keychain.js is loaded only when the keychain is used, so its error class is checked by code. */
+function isKeychainUnavailable(err: unknown): err is KeychainUnavailableError {
+  return (err as { code?: unknown } | undefined)?.code === 'keychain_unavailable';
 }
