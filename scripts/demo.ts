@@ -46,12 +46,25 @@ async function step(
   return stdout;
 }
 
+/** The same JWT with its `sub` claim changed and the original signature kept. */
+function forge(jwt: string): string {
+  const [h, p, sig] = jwt.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+  return `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'admin' })).toString('base64url')}.${sig}`;
+}
+
 /**
  * The browser for the authorization-code step: the system's own where there is a display (sign in
  * as alice / wonderland), else headless Chromium driven by playwright-core, else (no Chromium
  * installed) the fixture's scripted user agent.
  */
+let chosenBrowser: string | undefined;
 function browserCommand(): string {
+  chosenBrowser ??= chooseBrowser();
+  return chosenBrowser;
+}
+
+function chooseBrowser(): string {
   if (process.env.DISPLAY || process.platform === 'darwin' || process.platform === 'win32') {
     process.stdout.write('(sign in as alice / wonderland in the browser that opens)\n');
     return process.env.BROWSER ?? '';
@@ -99,6 +112,24 @@ try {
   const jwt = (await step('Its access token', ['token', '-p', 'jwt'], { capture: true })).trim();
   await step('Look inside it', ['decode', jwt], { show: 'oauthctl decode "$(oauthctl token -p jwt)"' });
   await step('The same as JSON', ['decode', '-o', 'json', jwt], { show: 'oauthctl decode -o json "$(oauthctl token -p jwt)"' });
+  await step('Verify its signature and claims against the server\'s keys', ['verify', jwt, '--issuer', fixture.issuer, '--audience', fixture.jwtResource], {
+    show: `oauthctl verify "$(oauthctl token -p jwt)" --issuer ${fixture.issuer} --audience ${fixture.jwtResource}`,
+  });
+  await step('A token with a forged claim fails verification (exit 7 is expected)', ['verify', forge(jwt), '--issuer', fixture.issuer], {
+    show: `oauthctl verify "<the same token with sub changed>" --issuer ${fixture.issuer}`,
+    expectExit: 7,
+  });
+  await step(
+    'A device without a browser: the device-code grant (the approval happens in the browser on "another device")',
+    ['login', '-p', 'tv', '--grant', 'device_code', '--issuer', fixture.issuer, '--client-id', fixture.clients.device.id, '--scope', 'openid offline_access'],
+    { env: { BROWSER: browserCommand(), OAUTHCTL_TEST_DEVICE: '1' } },
+  );
+  await step('Everything stored, per profile', ['token', 'show', '-p', 'tv']);
+  await step(
+    'The legacy implicit grant, for old servers (it warns: OAuth 2.1 removes it)',
+    ['login', '-p', 'legacy', '--grant', 'implicit', '--issuer', fixture.issuer, '--client-id', fixture.clients.implicit.id, '--scope', 'openid profile'],
+    { env: { BROWSER: browserCommand() } },
+  );
 } finally {
   await fixture.close();
   rmSync(home, { recursive: true, force: true });
