@@ -99,7 +99,10 @@ export function buildProgram(version: string, runCommand: CommandRunner, argv?: 
     ),
   );
 
-  const token = program.command('token').description('print, show or refresh the stored access token');
+  const token = program
+    .command('token')
+    .description('print, show, refresh or revoke the stored access token')
+    .addHelpText('after', examples('token', 'token show -o json', 'token refresh', 'token revoke -p staging'));
   addGlobalOptions(token, true);
   addSecretFlags(
     addProfileFlags(
@@ -184,7 +187,10 @@ export function buildProgram(version: string, runCommand: CommandRunner, argv?: 
     examples('completion bash > /etc/bash_completion.d/oauthctl', 'completion zsh > "${fpath[1]}/_oauthctl"', 'completion fish > ~/.config/fish/completions/oauthctl.fish'),
   );
 
-  const profile = program.command('profile').description('manage profiles (saved settings; secrets go to the token store)');
+  const profile = program
+    .command('profile')
+    .description('manage profiles (saved settings; secrets go to the token store)')
+    .addHelpText('after', examples('profile add dev --issuer https://auth.example.com --client-id cli', 'profile list', 'profile use dev'));
   addGlobalOptions(profile, true);
   addSecretFlags(
     addProfileFlags(leaf(profile, 'add <name>', 'save a profile (asks for what is missing on a terminal)', () => import('./commands/profile-add.js'))),
@@ -207,11 +213,11 @@ export function buildProgram(version: string, runCommand: CommandRunner, argv?: 
   );
   leaf(profile, 'remove <name>', 'remove a profile and its stored tokens and secret', () => import('./commands/profile-remove.js')).addHelpText(
     'after',
-    examples('profile remove old'),
+    examples('profile remove old', 'profile remove old -o json'),
   );
   leaf(profile, 'use <name>', 'make a profile the current one', () => import('./commands/profile-use.js')).addHelpText(
     'after',
-    examples('profile use dev'),
+    examples('profile use dev', 'profile use prod && oauthctl token'),
   );
 
   return program;
