@@ -2,11 +2,11 @@
  * The first vertical slice through the built CLI against the real oidc-provider fixture:
  * client_credentials login with flags only, `token`, `token show`, errors and redaction.
  */
-import { createServer } from 'node:net';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, useFixture } from './cli.js';
+import { closedPort, runCli, useFixture } from './cli.js';
+import { introspectAsServer } from './lifecycle-helpers.js';
 
 const t = useFixture();
 
@@ -18,28 +18,7 @@ function ccArgs(client = basic(), extra: string[] = []): string[] {
   return ['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--scope', 'people:read', ...extra];
 }
 
-async function introspect(token: string): Promise<Record<string, unknown>> {
-  const rs = t.fixture.clients.resourceServer;
-  const res = await fetch(`${t.fixture.issuer}/token/introspection`, {
-    method: 'POST',
-    headers: {
-      accept: 'application/json',
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(rs.id)}:${encodeURIComponent(rs.secret)}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  return (await res.json()) as Record<string, unknown>;
-}
 
-/** A port nothing listens on: bind an ephemeral one, then close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('login --grant client_credentials', () => {
   it('works with flags only; then `token` prints a token the server calls active', async () => {
@@ -52,7 +31,7 @@ describe('login --grant client_credentials', () => {
     const token = await runCli(['token'], { home: t.home });
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^\S+\n$/);
-    const info = await introspect(token.stdout.trim());
+    const info = await introspectAsServer(t.fixture, token.stdout.trim());
     expect(info.active).toBe(true);
     expect(info.client_id).toBe(basic().id);
   });

@@ -7,10 +7,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, useFixture } from './cli.js';
+import { BIN, closedPort, runCli, useFixture } from './cli.js';
 
 const t = useFixture();
 
@@ -85,14 +84,6 @@ function readConfig(home: string): { current?: string; profiles: Record<string, 
   return JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
 }
 
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe.skipIf(!HAVE_TMUX)('login first-run setup in a terminal (tmux)', () => {
   it('asks issuer, client id, grant and a masked secret, saves the profile and logs in', async () => {

@@ -122,7 +122,7 @@ describe('zsh script', () => {
   });
 
   it('contains commands with descriptions, flags, choices, files and profiles', () => {
-    expect(script).toContain("'token:print, show or refresh the stored access token'");
+    expect(script).toContain("'token:print, show, refresh or revoke the stored access token'");
     expect(script).toContain("'--output:output format'");
     expect(script).toContain("('-o'|'--output') _oc_kind=choices; _oc_list=('text' 'json') ;;");
     expect(script).toContain("('--bearer-in') _oc_kind=choices; _oc_list=('header' 'query' 'form') ;;");
