@@ -16,7 +16,7 @@ import { RFC7519_JWT } from '../test/support/examples.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/oauthctl.js');
 const MAXRSS_PRELOAD = join(ROOT, 'test/support/report-maxrss.mjs');
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 20));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 30));
 const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 3));
 const RSS_RUNS = Math.max(10, RUNS);
 
