@@ -51,7 +51,6 @@ function entry(idToken: string): StoreEntry {
   };
 }
 
-// Skipped (not failed) only off CI: see the file comment.
 // Needs a session bus (npm test provides one); skipped only outside CI, see the comment at the top.
 describe.skipIf(!hasBus && !inCi)('keychain store with the real Secret Service', () => {
   let home: string;
