@@ -1,4 +1,3 @@
-import { decodeToken } from '../jwt/decode.js';
 import type { TokenResponse } from '../oauth/token-response.js';
 import type { TokenSet } from '../store/types.js';
 
@@ -59,18 +58,4 @@ export function tokenSetJson(set: TokenSet, nowMs: number): Record<string, unkno
   if (set.refresh_token) out.refresh_token = set.refresh_token;
   if (set.id_token) out.id_token = set.id_token;
   return out;
-}
-
-/** The claims of a JWT (unverified: for display only), or undefined for an opaque token. */
-export function claimsOf(token: string | undefined): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  try {
-    const decoded = decodeToken(token);
-    if (decoded.kind === 'jws' && decoded.payloadIsJson && typeof decoded.payload === 'object' && decoded.payload !== null) {
-      return decoded.payload as Record<string, unknown>;
-    }
-  } catch {
-    // Opaque token.
-  }
-  return undefined;
 }

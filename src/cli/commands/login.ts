@@ -1,6 +1,7 @@
 import { needsClientSecret } from '../../app/client.js';
 import { defaultGrant, login, type LoginRequest } from '../../app/login.js';
-import { claimsOf, tokenSetJson } from '../../app/token-set.js';
+import { claimsOf } from '../../app/claims.js';
+import { tokenSetJson } from '../../app/token-set.js';
 import { UsageError } from '../../errors.js';
 import { readAll, stripOneNewline } from '../../io/io.js';
 import type { TokenSet } from '../../store/types.js';

@@ -1,4 +1,5 @@
-import { claimsOf, secondsLeft } from '../../app/token-set.js';
+import { claimsOf } from '../../app/claims.js';
+import { secondsLeft } from '../../app/token-set.js';
 import { LoginRequiredError } from '../../errors.js';
 import type { TokenSet } from '../../store/types.js';
 import { isoDate, relative } from '../format.js';
