@@ -1,19 +1,13 @@
 import { UsageError } from '../errors.js';
 import { CLIENT_AUTH_METHODS } from '../oauth/client-auth-methods.js';
+import type { EndpointFields } from '../oauth/discovery.js';
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */
 export { assertProfileName } from '../store/profile-name.js';
 
 /** A profile as saved in config.json (SPEC "Profiles and files"). Never holds a secret. */
-export interface Profile {
+export interface Profile extends EndpointFields {
   issuer?: string;
-  authorization_endpoint?: string;
-  token_endpoint?: string;
-  device_authorization_endpoint?: string;
-  introspection_endpoint?: string;
-  revocation_endpoint?: string;
-  userinfo_endpoint?: string;
-  jwks_uri?: string;
   client_id?: string;
   client_auth?: string;
   private_key?: string;

@@ -2,8 +2,8 @@ import { TransportError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
 
 /** Authorization server metadata (RFC 8414 §2 / OpenID Connect Discovery 1.0 §3). */
-export interface AuthServerMetadata {
-  issuer: string;
+/** The endpoints a client uses, as RFC 8414 §2 names them (profiles use the same names). */
+export interface EndpointFields {
   authorization_endpoint?: string;
   token_endpoint?: string;
   device_authorization_endpoint?: string;
@@ -11,6 +11,10 @@ export interface AuthServerMetadata {
   revocation_endpoint?: string;
   userinfo_endpoint?: string;
   jwks_uri?: string;
+}
+
+export interface AuthServerMetadata extends EndpointFields {
+  issuer: string;
   [member: string]: unknown;
 }
 
