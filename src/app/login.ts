@@ -1,4 +1,6 @@
 import type { Profile } from '../config/profile.js';
+
+export { defaultGrant } from '../config/profile.js';
 import { UsageError } from '../errors.js';
 import type { TokenSet } from '../store/types.js';
 import type { AppContext } from './context.js';
@@ -38,9 +40,4 @@ export async function login(req: LoginRequest, ctx: AppContext, io?: Interaction
     default:
       throw new UsageError(`unknown grant '${req.grant}'`);
   }
-}
-
-/** SPEC: the default grant is authorization_code when an authorization endpoint is known. */
-export function defaultGrant(settings: Profile): string {
-  return settings.grant ?? (settings.authorization_endpoint || settings.issuer ? 'authorization_code' : 'client_credentials');
 }

@@ -121,3 +121,8 @@ export function resolveProfile(layers: { flags: Profile; env: Record<string, str
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** SPEC: the default grant is authorization_code when an authorization endpoint is known. */
+export function defaultGrant(p: Profile): string {
+  return p.grant ?? (p.authorization_endpoint || p.issuer ? 'authorization_code' : 'client_credentials');
+}

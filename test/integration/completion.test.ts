@@ -110,6 +110,7 @@ describe('oauthctl completion (built CLI)', () => {
     await run('zsh', ['-n', scripts.zsh]);
   });
 
+  // Same for fish: skipped only off CI when fish is not installed.
   it.skipIf(!installed('fish') && !process.env.CI)('fish: the script parses and completes', async () => {
     await run('fish', ['--no-execute', scripts.fish]);
     const { stdout } = await run('fish', ['--no-config', '-c', `source ${scripts.fish}; complete -C 'oauthctl token sh'; complete -C 'oauthctl -p '`], {

@@ -84,7 +84,7 @@ function readConfig(home: string): { current?: string; profiles: Record<string, 
   return JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
 }
 
-
+// Needs tmux for a real terminal: skipped only on a developer machine without it (CI throws above).
 describe.skipIf(!HAVE_TMUX)('login first-run setup in a terminal (tmux)', () => {
   it('asks issuer, client id, grant and a masked secret, saves the profile and logs in', async () => {
     const c = t.fixture.clients.confidentialBasic;

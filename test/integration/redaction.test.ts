@@ -68,6 +68,16 @@ const TOKEN_SET = { json: ['access_token', 'refresh_token', 'id_token'] } satisf
 const WRONG_PASSWORD = 'not-wonderland-but-secret';
 const WRONG_SECRET = 'post-not-the-right-secret-0123456789';
 const URL_LINE = /^\s+(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)$/m;
+
+/** Plays alice through a `--no-browser` login, keeping the authorization code as a secret to look for. */
+async function signInAsAlice(cli: RunningCli, s: Session): Promise<void> {
+  const url = (await cli.waitForStderr(URL_LINE))[1] as string;
+  const redirected = await completeAuthorization(url, { username: 'alice' });
+  const code = new URL(redirected).searchParams.get('code');
+  if (!code) throw new Error(`no code in the redirect ${redirected}`);
+  s.addSecret('code', code, 'the redirect to the loopback listener');
+  await (await fetch(redirected)).text();
+}
 const DEVICE_PROMPT = /visit (\S+)\s+and enter the code:\s+(\S+)/;
 
 const basicEnv = (s: Session) => ({ OAUTHCTL_CLIENT_SECRET: s.fixture.clients.confidentialBasic.secret });
@@ -124,28 +134,14 @@ const MATRIX: Row[] = [
     args: (s) => ['login', '-p', 'code', ...issuer(s), '--client-id', s.fixture.clients.confidentialPost.id, '--client-auth', 'client_secret_post', '--scope', 'openid profile offline_access', '--no-browser'],
     env: (s) => ({ OAUTHCTL_CLIENT_SECRET: s.fixture.clients.confidentialPost.secret }),
     allowedOnStdout: TOKEN_SET,
-    drive: async (cli, s) => {
-      const url = (await cli.waitForStderr(URL_LINE))[1] as string;
-      const redirected = await completeAuthorization(url, { username: 'alice' });
-      const code = new URL(redirected).searchParams.get('code');
-      if (!code) throw new Error(`no code in the redirect ${redirected}`);
-      s.addSecret('code', code, 'the redirect to the loopback listener');
-      await (await fetch(redirected)).text();
-    },
+    drive: signInAsAlice,
     trace: ['grant_type=authorization_code', /[?&]code=\[redacted\]/, 'code_verifier=[redacted]', 'client_secret=[redacted]'],
   },
   {
     name: 'login authorization_code (--no-browser, public client)',
     args: (s) => ['login', '-p', 'public', ...issuer(s), '--client-id', s.fixture.clients.publicNative.id, '--scope', 'openid offline_access', '--no-browser'],
     allowedOnStdout: TOKEN_SET,
-    drive: async (cli, s) => {
-      const url = (await cli.waitForStderr(URL_LINE))[1] as string;
-      const redirected = await completeAuthorization(url, { username: 'alice' });
-      const code = new URL(redirected).searchParams.get('code');
-      if (!code) throw new Error(`no code in the redirect ${redirected}`);
-      s.addSecret('code', code, 'the redirect to the loopback listener');
-      await (await fetch(redirected)).text();
-    },
+    drive: signInAsAlice,
     trace: ['code_verifier=[redacted]'],
   },
   {

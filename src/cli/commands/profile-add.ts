@@ -1,6 +1,6 @@
 import { needsClientSecret } from '../../app/client.js';
 import { updateConfig } from '../../config/config-file.js';
-import { assertProfileName, validateProfile, type Profile } from '../../config/profile.js';
+import { assertProfileName, validateProfile, type Profile, defaultGrant } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
 import type { CommandInput } from '../program.js';
 import type { Session } from '../session.js';
@@ -18,7 +18,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   await askForMissing(profile, session);
   validateProfile(profile, `profile ${name}`);
 
-  const grant = profile.grant ?? (profile.authorization_endpoint || profile.issuer ? 'authorization_code' : 'client_credentials');
+  const grant = defaultGrant(profile);
   const secret = await clientSecretFromInput(
     session,
     input.opts,
