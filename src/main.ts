@@ -1,16 +1,12 @@
 import { homedir } from 'node:os';
 import { InterruptedError } from './errors.js';
+import { processIO, processStdout } from './io/io.js';
 
 declare const OAUTHCTL_VERSION: string | undefined;
 const VERSION = typeof OAUTHCTL_VERSION === 'string' ? OAUTHCTL_VERSION : '0.0.0-dev';
 
 /** The composition root: the real process, and the only process.exit. */
 export async function main(): Promise<void> {
-  // A reader that went away (`oauthctl … | head`) ends the program quietly, as Unix tools do.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
   // Ctrl+C aborts the signal: a login closes its listener and ends with exit 130. A command that
   // does not watch the signal is ended shortly after, and a second Ctrl+C ends it at once.
   const interrupt = new AbortController();
@@ -22,22 +18,27 @@ export async function main(): Promise<void> {
       process.exit(130);
     }, 1000).unref();
   });
+  // A reader that went away (`oauthctl … | head`) ends the program quietly, as Unix tools do.
+  const stdout = processStdout(process, (err) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const argv = process.argv.slice(2);
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${VERSION}\n`); // the one answer that needs nothing loaded
+    stdout.print(`${VERSION}\n`); // the one answer that needs nothing loaded
     return;
   }
-  const { runCli, processIO } = await import('./cli/run.js');
+  const { runCli } = await import('./cli/run.js');
   const code = await runCli({
     argv,
     env: process.env,
-    makeIO: (opts) => processIO(process, opts),
+    makeIO: (opts) => processIO(process, stdout, opts),
     platform: process.platform,
     homedir: homedir(),
     now: () => Date.now(),
     version: VERSION,
     signal: interrupt.signal,
   });
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await stdout.flush();
   process.exit(code);
 }

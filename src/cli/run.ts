@@ -6,9 +6,6 @@ import type { CommandRunner } from './program.js';
 import { createSession, type Runtime, type Session } from './session.js';
 import { UsageError } from '../errors.js';
 
-/** main loads this one module for any command: it brings the process IO along. */
-export { processIO } from '../io/io.js';
-
 /** Runs one command line and returns the exit code. Never exits the process itself. */
 export async function runCli(rt: Runtime): Promise<number> {
   let session: Session | undefined;
@@ -31,7 +28,7 @@ export async function runCli(rt: Runtime): Promise<number> {
     const program = buildProgram(rt.version, runCommand, rt.argv);
     for (const cmd of [program, ...allCommands(program)]) {
       cmd.exitOverride().configureOutput({
-        writeOut: (s) => void io0.stdout.write(s),
+        writeOut: (s) => io0.print(s),
         writeErr: (s) => void (commanderErr += s),
         outputError: () => {},
       });

@@ -136,9 +136,9 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
     prompter: inquirerPrompter(io),
     signal: rt.signal,
     ...(globals.timeout !== undefined ? { timeoutSeconds: globals.timeout } : {}),
-    out: (text) => void io.stdout.write(text),
+    out: (text) => io.print(text),
     err,
-    printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    printJson: (value) => io.print(`${JSON.stringify(value, null, 2)}\n`),
     config: getConfig,
     async profileName() {
       const name = globals.profile ?? rt.env.OAUTHCTL_PROFILE ?? (await getConfig()).current ?? 'default';

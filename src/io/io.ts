@@ -1,5 +1,5 @@
+import { fstatSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { isatty } from 'node:tty';
 
 /**
  * The only place that knows about terminals: streams, whether each is a TTY, colour, and
@@ -7,8 +7,11 @@ import { isatty } from 'node:tty';
  */
 export interface IO {
   stdin: Readable;
+  /** stdout as a stream, for what is written in pieces (`call` streams its body). */
   stdout: Writable;
   stderr: Writable;
+  /** Writes text to stdout now: the answer of most commands. */
+  print(text: string): void;
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
@@ -18,25 +21,105 @@ export interface IO {
   canPrompt: boolean;
 }
 
-export function processIO(proc: NodeJS.Process, opts: { color: boolean }): IO {
-  // isatty() instead of process.stdin.isTTY: touching process.stdin creates its stream (and loads
-  // the socket machinery), which a command that never reads stdin should not pay for.
-  const stdinIsTTY = isatty(0);
-  const stdoutIsTTY = isatty(1);
-  const stderrIsTTY = isatty(2);
+/**
+ * The process's stdout, shared by every IO of a run. `print` writes with fs.writeSync until the
+ * stream is needed: creating `process.stdout` loads Node's socket and stream machinery, a few
+ * milliseconds that `oauthctl token` in a script should not pay (README "Speed"). Once the stream
+ * exists (or a write would block: EAGAIN), everything goes through it, in order.
+ */
+export interface ProcessStdout {
+  print(text: string): void;
+  readonly stream: Writable;
+  /** Resolves once what was written has been handed to the OS. */
+  flush(): Promise<void>;
+}
+
+export function processStdout(
+  proc: { readonly stdout: Writable },
+  onError: (err: NodeJS.ErrnoException) => void,
+  write: (fd: number, data: Uint8Array) => number = writeSync,
+): ProcessStdout {
+  let stream: Writable | undefined;
+  const getStream = (): Writable => {
+    if (!stream) {
+      stream = proc.stdout;
+      stream.on('error', onError);
+    }
+    return stream;
+  };
+  return {
+    print(text) {
+      if (stream) {
+        stream.write(text);
+        return;
+      }
+      let rest = Buffer.from(text);
+      try {
+        while (rest.length > 0) rest = rest.subarray(write(1, rest));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') onError(err as NodeJS.ErrnoException);
+        else getStream().write(rest); // EAGAIN (a non-blocking pipe that is full) and the rest: the stream copes or reports
+      }
+    },
+    get stream() {
+      return getStream();
+    },
+    flush: () => (stream ? new Promise<void>((resolve) => stream?.write('', () => resolve())) : Promise.resolve()),
+  };
+}
+
+export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { color: boolean }): IO {
   const noColor = proc.env.NO_COLOR !== undefined && proc.env.NO_COLOR !== '';
+  const tty = [0, 1, 2].map((fd) => lazy(() => isTTY(fd)));
+  const [stdinIsTTY, stdoutIsTTY, stderrIsTTY] = tty as [() => boolean, () => boolean, () => boolean];
+  // Getters: a stream is created, and a descriptor examined, only when a command asks.
   return {
     get stdin() {
       return proc.stdin;
     },
-    stdout: proc.stdout,
-    stderr: proc.stderr,
-    stdinIsTTY,
-    stdoutIsTTY,
-    stderrIsTTY,
-    color: opts.color && !noColor && stderrIsTTY,
-    canPrompt: stdinIsTTY && stderrIsTTY,
+    get stdout() {
+      return stdout.stream;
+    },
+    get stderr() {
+      return proc.stderr;
+    },
+    print: (text) => stdout.print(text),
+    get stdinIsTTY() {
+      return stdinIsTTY();
+    },
+    get stdoutIsTTY() {
+      return stdoutIsTTY();
+    },
+    get stderrIsTTY() {
+      return stderrIsTTY();
+    },
+    get color() {
+      return opts.color && !noColor && stderrIsTTY();
+    },
+    get canPrompt() {
+      return stdinIsTTY() && stderrIsTTY();
+    },
   };
+}
+
+/**
+ * Whether a descriptor is a terminal. A terminal is a character device, so a pipe or a file (every
+ * script) is answered by one fstat; only a character device (a terminal, or /dev/null) needs
+ * node:tty's isatty, which loads the socket machinery.
+ */
+function isTTY(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false; // closed
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
 }
 
 /** Reads all of stdin as text (for `-`, `--…-stdin`). */

@@ -52,6 +52,7 @@ async function cliInProcess(argv: string[], stdin: string): Promise<{ code: numb
       stdin: Readable.from([Buffer.from(stdin)]),
       stdout: out,
       stderr: err,
+      print: (text) => void out.write(text),
       stdinIsTTY: false,
       stdoutIsTTY: false,
       stderrIsTTY: false,
