@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isPlainObject, isStoreEntry } from './entry.js';
@@ -39,7 +39,9 @@ export function createFileStore(opts: FileStoreOptions): TokenStore {
   async function load(): Promise<Loaded> {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      // Synchronous, like the other small file operations here: `oauthctl token` should not load
+      // node:fs/promises and start libuv's thread pool just to read a few hundred bytes.
+      text = readFileSync(path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, profiles: new Map() };
       throw ioError('read', err);
@@ -58,10 +60,10 @@ export function createFileStore(opts: FileStoreOptions): TokenStore {
   async function moveAside(reason: string): Promise<void> {
     const stamp = now().toISOString().replace(/[:.]/g, '-');
     let aside = `${path}.corrupt-${stamp}`;
-    for (let n = 2; await exists(aside); n++) aside = `${path}.corrupt-${stamp}-${n}`;
+    for (let n = 2; existsSync(aside); n++) aside = `${path}.corrupt-${stamp}-${n}`;
     try {
-      await rename(path, aside);
-      await chmod(aside, 0o600);
+      renameSync(path, aside);
+      chmodSync(aside, 0o600);
     } catch (err) {
       throw ioError('move aside', err);
     }
@@ -95,7 +97,7 @@ export function createFileStore(opts: FileStoreOptions): TokenStore {
     },
 
     async put(profile, entry) {
-      await mkdir(opts.home, { recursive: true, mode: 0o700 });
+      mkdirSync(opts.home, { recursive: true, mode: 0o700 });
       await lock(async () => {
         const profiles = await loadRepairing();
         profiles.set(profile, entry);
@@ -104,7 +106,7 @@ export function createFileStore(opts: FileStoreOptions): TokenStore {
     },
 
     async delete(profile) {
-      if (!(await exists(path))) return;
+      if (!existsSync(path)) return;
       await lock(async () => {
         const profiles = await loadRepairing();
         if (profiles.delete(profile)) await save(profiles);
@@ -138,13 +140,4 @@ export function parseTokensFile(text: string): Loaded {
     profiles.set(name, entry);
   }
   return { ok: true, profiles };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
