@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js';
-
-await main();
+// CommonJS (bin/package.json): Node starts it without its ESM loader. See scripts/build.mjs.
+require("../dist/main.js").main();

@@ -1,3 +1,5 @@
+import * as decode from './commands/decode.js';
+import * as tokenPrint from './commands/token-print.js';
 import type { GlobalOptions } from './globals.js';
 import type { CommandInput, CommandRun } from './program.js';
 
@@ -7,7 +9,8 @@ import type { CommandInput, CommandRun } from './program.js';
  * fifth of a second's start-up budget to load and declare. Anything else, anything unusual (help,
  * a typo, a flag not listed here, `--flag=value` forms) returns undefined and goes through
  * commander, which stays the one source of truth: test/unit/fast-path.test.ts checks both give
- * the same input for every shape accepted here.
+ * the same input for every shape accepted here. The two commands are imported statically, so the
+ * build puts them (and the store and config code they use) in the same file as this one.
  */
 export function fastPath(argv: readonly string[]): { load: () => Promise<{ run: CommandRun }>; input: CommandInput } | undefined {
   const globals: GlobalOptions = {};
@@ -43,7 +46,7 @@ export function fastPath(argv: readonly string[]): { load: () => Promise<{ run: 
     }
   }
   delete opts.print;
-  if (command === 'token') return { load: () => import('./commands/token-print.js'), input: { args, opts, globals } };
-  if (command === 'decode') return { load: () => import('./commands/decode.js'), input: { args, opts, globals } };
+  if (command === 'token') return { load: async () => tokenPrint, input: { args, opts, globals } };
+  if (command === 'decode') return { load: async () => decode, input: { args, opts, globals } };
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { AppContext } from '../app/context.js';
-import type { ConfigData } from '../config/config-file.js';
+import { loadConfig, type ConfigData } from '../config/config-file.js';
 import { resolveHome } from '../config/paths.js';
 import { assertProfileName } from '../store/profile-name.js';
 import { UsageError } from '../errors.js';
@@ -9,6 +9,7 @@ import { Redactor } from '../http/redact.js';
 import type { IO } from '../io/io.js';
 import { inquirerPrompter, type Prompter } from '../io/prompter.js';
 import { createTheme } from '../io/theme.js';
+import { openStore } from '../store/open.js';
 import type { StoreChoice, TokenStore } from '../store/types.js';
 import type { GlobalOptions } from './globals.js';
 
@@ -100,8 +101,8 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
   if (globals.insecure) warn('--insecure: TLS certificates are not verified and plain http:// is allowed to any host');
 
   let config: Promise<ConfigData> | undefined;
-  // config.json (and node:fs/promises) load on first use: `decode` never needs them.
-  const getConfig = () => (config ??= import('../config/config-file.js').then(({ loadConfig }) => loadConfig(home)));
+  // config.json is read on first use: `decode` never needs it.
+  const getConfig = () => (config ??= loadConfig(home));
   let store: Promise<TokenStore> | undefined;
   const storeChoice = (globals.tokenStore ?? rt.env.OAUTHCTL_TOKEN_STORE ?? 'auto') as StoreChoice;
   if (!['auto', 'keychain', 'file', 'none'].includes(storeChoice)) {
@@ -119,10 +120,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
       const { profileLockPath, withLock } = await import('../store/lock.js');
       return withLock(profileLockPath(home, profile), fn);
     },
-    store: () =>
-      (store ??= import('../store/open.js').then(({ openStore }) =>
-        openStore({ choice: storeChoice, home, warn, keychain: keychainOptions(rt.env) }),
-      )),
+    store: () => (store ??= openStore({ choice: storeChoice, home, warn, keychain: keychainOptions(rt.env) })),
   };
 
   return {

@@ -1,0 +1,85 @@
+/**
+ * What the hot paths load, through the built CLI (README "Speed"): `--version`, `decode` and
+ * `token` with a stored token read nothing from node_modules and never build Node's stream or
+ * socket machinery (process.stdout, node:tty, node:fs/promises); the answer still arrives whole
+ * through a pipe, and a reader that goes away ends the CLI quietly.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RFC7519_JWT } from '../support/examples.js';
+import { BIN, runCli, useFixture } from './cli.js';
+
+const t = useFixture();
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('../support/report-loaded.cjs', import.meta.url));
+/** Built-ins that creating process.stdout, loading node:tty or async fs would bring in. */
+const HEAVY_BUILTINS = ['net', 'tty', 'stream', 'internal/fs/promises', 'internal/streams/writable'];
+
+async function loadedBy(args: string[]): Promise<{ files: string[]; builtins: string[]; stdout: string }> {
+  const report = join(t.home, 'loaded.json');
+  const res = await runCli(args, { home: t.home, env: { NODE_OPTIONS: `--require ${PRELOAD}`, OAUTHCTL_TEST_LOADED_FILE: report } });
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  return { ...(JSON.parse(readFileSync(report, 'utf8')) as { files: string[]; builtins: string[] }), stdout: res.stdout };
+}
+
+function expectLean(loaded: { files: string[]; builtins: string[] }): void {
+  const ours = loaded.files.filter((f) => f !== PRELOAD && f !== BIN);
+  expect(ours.length).toBeGreaterThan(0);
+  expect(ours.filter((f) => !f.startsWith(DIST))).toEqual([]); // no node_modules, no commander
+  expect(HEAVY_BUILTINS.filter((m) => loaded.builtins.includes(m))).toEqual([]);
+}
+
+describe('start-up: the hot paths stay lean', () => {
+  it('--version loads the entry and what it imports, nothing else', async () => {
+    const loaded = await loadedBy(['--version']);
+    expect(loaded.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+    expectLean(loaded);
+  });
+
+  it('decode', async () => {
+    const loaded = await loadedBy(['decode', RFC7519_JWT]);
+    expect(loaded.stdout).toContain('"iss": "joe"');
+    expectLean(loaded);
+  });
+
+  it('token with a stored token (file store)', async () => {
+    const client = t.fixture.clients.confidentialBasic;
+    const login = await runCli(['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--client-secret-stdin'], {
+      home: t.home,
+      input: client.secret,
+    });
+    expect(login.code).toBe(0);
+    const loaded = await loadedBy(['token']);
+    expect(loaded.stdout).toMatch(/^\S{20,}\n$/);
+    expectLean(loaded);
+    // The preload itself would show if the check were blind: a command that streams loads them.
+    const call = await loadedBy(['call', 'GET', '/people', '--base-url', t.fixture.apiBaseUrl]);
+    expect(call.builtins).toContain('stream');
+  });
+});
+
+describe('start-up: output', () => {
+  /** A 3 MB JWT: its JSON is larger than any pipe buffer. */
+  const bigJwt = () => {
+    const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    return `${part({ alg: 'RS256' })}.${part({ sub: 'a', blob: 'x'.repeat(3_000_000) })}.c2ln`;
+  };
+
+  it('a large answer arrives whole through a pipe', async () => {
+    const res = await runCli(['decode', '-', '-o', 'json'], { home: t.home, input: bigJwt() });
+    expect(res.code).toBe(0);
+    expect((JSON.parse(res.stdout) as { payload: { blob: string } }).payload.blob).toHaveLength(3_000_000);
+  });
+
+  it('a reader that goes away (`| head -c 10`) ends it quietly with exit 0', () => {
+    const file = join(t.home, 'big.jwt');
+    writeFileSync(file, bigJwt());
+    const res = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" decode - -o json < "${file}" | head -c 10; echo " exit=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(res.stdout).toBe('{\n  "heade exit=0\n');
+    expect(res.stderr).toBe('');
+  });
+});
