@@ -1,6 +1,8 @@
 // Builds src/ into dist/: one entry (dist/main.js) plus lazily loaded chunks, as CommonJS.
 //
-// - Rollup bundles and splits; esbuild only strips the TypeScript (a plugin below). Rollup because
+// - Rollup bundles and splits; esbuild only strips the TypeScript (a plugin below). Rollup's
+//   WebAssembly build: the native one's per-platform optional packages are not all written to
+//   package-lock.json by npm 11, and `npm ci` then refuses the lock file. Rollup because
 //   it splits CommonJS output (esbuild splits only ESM) and keeps a module that is already loaded
 //   when a chunk is imported in the chunk that loaded it, so `oauthctl token` and `decode` read
 //   three files, not fifteen.
@@ -15,7 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
-import { rollup } from 'rollup';
+import { rollup } from '@rollup/wasm-node';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
