@@ -71,8 +71,9 @@ export function processStdout(
 
 export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { color: boolean }): IO {
   const noColor = proc.env.NO_COLOR !== undefined && proc.env.NO_COLOR !== '';
-  const tty = [0, 1, 2].map((fd) => lazy(() => isTTY(fd)));
-  const [stdinIsTTY, stdoutIsTTY, stderrIsTTY] = tty as [() => boolean, () => boolean, () => boolean];
+  const stdinIsTTY = lazy(() => isTTY(0));
+  const stdoutIsTTY = lazy(() => isTTY(1));
+  const stderrIsTTY = lazy(() => isTTY(2));
   // Getters: a stream is created, and a descriptor examined, only when a command asks.
   return {
     get stdin() {
