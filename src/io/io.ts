@@ -22,10 +22,12 @@ export interface IO {
 }
 
 /**
- * The process's stdout, shared by every IO of a run. `print` writes with fs.writeSync until the
- * stream is needed: creating `process.stdout` loads Node's socket and stream machinery, a few
- * milliseconds that `oauthctl token` in a script should not pay (README "Speed"). Once the stream
- * exists (or a write would block: EAGAIN), everything goes through it, in order.
+ * The process's stdout, shared by every IO of a run. When stdout is a pipe or a file (a script:
+ * `$(oauthctl token)`), `print` writes with fs.writeSync until the stream is needed: creating
+ * `process.stdout` loads Node's socket and stream machinery, a few milliseconds that `oauthctl
+ * token` should not pay (README "Speed"). Once the stream exists (or a write would block: EAGAIN),
+ * everything goes through it, in order. A terminal always gets the stream, which knows terminals
+ * (Windows consoles want UTF-16).
  */
 export interface ProcessStdout {
   print(text: string): void;
@@ -34,10 +36,23 @@ export interface ProcessStdout {
   flush(): Promise<void>;
 }
 
+/** Descriptor 1 itself, below the stream. */
+export interface StdoutDescriptor {
+  /** Writes what it can (fs.writeSync); the number of bytes written. */
+  write(data: Uint8Array): number;
+  /** A pipe or a file; not a terminal (nor any other character device, such as /dev/null). */
+  isPipeOrFile(): boolean;
+}
+
+const DESCRIPTOR_1: StdoutDescriptor = {
+  write: (data) => writeSync(1, data),
+  isPipeOrFile: () => !isCharacterDevice(1),
+};
+
 export function processStdout(
   proc: { readonly stdout: Writable },
   onError: (err: NodeJS.ErrnoException) => void,
-  write: (fd: number, data: Uint8Array) => number = writeSync,
+  fd: StdoutDescriptor = DESCRIPTOR_1,
 ): ProcessStdout {
   let stream: Writable | undefined;
   const getStream = (): Writable => {
@@ -47,15 +62,16 @@ export function processStdout(
     }
     return stream;
   };
+  const direct = lazy(() => fd.isPipeOrFile());
   return {
     print(text) {
-      if (stream) {
-        stream.write(text);
+      if (stream || !direct()) {
+        getStream().write(text);
         return;
       }
       let rest = Buffer.from(text);
       try {
-        while (rest.length > 0) rest = rest.subarray(write(1, rest));
+        while (rest.length > 0) rest = rest.subarray(fd.write(rest));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EPIPE') onError(err as NodeJS.ErrnoException);
@@ -110,12 +126,16 @@ export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { c
  * node:tty's isatty, which loads the socket machinery.
  */
 function isTTY(fd: number): boolean {
+  return isCharacterDevice(fd) && process.getBuiltinModule('node:tty').isatty(fd);
+}
+
+/** False for a pipe, a file, a socket, and a closed descriptor. */
+function isCharacterDevice(fd: number): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    return fstatSync(fd).isCharacterDevice();
   } catch {
-    return false; // closed
+    return false;
   }
-  return process.getBuiltinModule('node:tty').isatty(fd);
 }
 
 function lazy<T>(compute: () => T): () => T {
