@@ -10,7 +10,7 @@
  * script's) time in that same round, less than a second apart; the ratio printed and checked is
  * the median of those. A shared machine runs in fast and slow phases lasting seconds (here: `node
  * -e 0` at ~60 ms or ~82 ms, in stretches); the median of each command on its own can then land in
- * different phases, and their quotient swings by ±0.15 from run to run. The quotient of the medians
+ * different phases, and their quotient moved by up to 0.3 between runs. The quotient of the medians
  * is printed too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
