@@ -20,7 +20,7 @@ const HEAVY_BUILTINS = ['net', 'tty', 'stream', 'internal/fs/promises', 'interna
 
 async function loadedBy(args: string[]): Promise<{ files: string[]; builtins: string[]; stdout: string }> {
   const report = join(t.home, 'loaded.json');
-  const res = await runCli(args, { home: t.home, env: { NODE_OPTIONS: `--require ${PRELOAD}`, OAUTHCTL_TEST_LOADED_FILE: report } });
+  const res = await runCli(args, { home: t.home, env: { NODE_OPTIONS: `--require "${PRELOAD}"`, OAUTHCTL_TEST_LOADED_FILE: report } });
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
   return { ...(JSON.parse(readFileSync(report, 'utf8')) as { files: string[]; builtins: string[] }), stdout: res.stdout };
