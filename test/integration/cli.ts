@@ -52,6 +52,11 @@ export function startCli(args: string[], opts: CliOptions): RunningCli {
     else env[k] = v;
   }
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A CLI that exits before reading its stdin (help, usage errors) closes the pipe: writing the
+  // test's input then fails with EPIPE, which is not the test's concern.
+  child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
