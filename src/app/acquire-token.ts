@@ -1,4 +1,4 @@
-import type { Profile } from '../config/profile.js';
+import { isClientAuthMethod, isGrant, type Profile } from '../config/profile.js';
 import type { TokenSet } from '../store/types.js';
 import type { AppContext } from './context.js';
 import { needsRenewal } from './token-set.js';
@@ -33,9 +33,9 @@ export function withTokenSetDefaults(settings: Profile, tokens: TokenSet | undef
   if (tokens.token_endpoint) fromSet.token_endpoint = tokens.token_endpoint;
   if (tokens.issuer) fromSet.issuer = tokens.issuer;
   if (tokens.client_id) fromSet.client_id = tokens.client_id;
-  if (tokens.client_auth) fromSet.client_auth = tokens.client_auth;
+  if (isClientAuthMethod(tokens.client_auth)) fromSet.client_auth = tokens.client_auth;
   if (tokens.private_key) fromSet.private_key = tokens.private_key;
-  if (tokens.grant) fromSet.grant = tokens.grant;
+  if (isGrant(tokens.grant)) fromSet.grant = tokens.grant;
   if (tokens.scope) fromSet.scope = tokens.scope;
   return { ...fromSet, ...settings };
 }

@@ -1,52 +1,60 @@
-import * as decode from './commands/decode.js';
-import * as tokenPrint from './commands/token-print.js';
-import type { GlobalOptions } from './globals.js';
-import type { CommandInput, CommandRun } from './program.js';
+import { optionValues, scanArgv, sniffArgv } from './argv.js';
+import type { CommandInput } from './command.js';
+import { GLOBAL_OPTIONS } from './globals.js';
+import { flagShape } from './option-spec.js';
+import { isGroup, SURFACE, type CommandSpec } from './surface.js';
+
+const GLOBAL_KEYS = new Set(GLOBAL_OPTIONS.map((o) => flagShape(o.flags).key));
 
 /**
- * The command lines that scripts run hundreds of times a day — `oauthctl token` (`print`) and
- * `oauthctl decode JWT|-`, with a few plain flags — parsed without commander, which costs about a
- * fifth of a second's start-up budget to load and declare. Anything else, anything unusual (help,
- * a typo, a flag not listed here, `--flag=value` forms) returns undefined and goes through
- * commander, which stays the one source of truth: test/unit/fast-path.test.ts checks both give
- * the same input for every shape accepted here. The two commands are imported statically, so the
- * build puts them (and the store and config code they use) in the same file as this one.
+ * The command lines that scripts run hundreds of times a day — the commands marked `fast` in
+ * src/cli/surface.ts (`oauthctl token`, `decode JWT|-`) — parsed from the same option table with
+ * node:util `parseArgs`, without commander, which costs about a fifth of a second's start-up
+ * budget to load and declare. Anything parseArgs or this function finds unusual (help, a typo,
+ * an option of another command, an option before the command it belongs to, a missing or extra
+ * argument) returns undefined and goes through commander, which stays the one authority:
+ * test/unit/fast-path.test.ts checks both give the same input for every shape accepted here.
  */
-export function fastPath(argv: readonly string[]): { load: () => Promise<{ run: CommandRun }>; input: CommandInput } | undefined {
-  const globals: GlobalOptions = {};
-  const opts: Record<string, unknown> = {};
-  const args: string[] = [];
-  let command: 'token' | 'decode' | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const value = argv[i + 1];
-    const takesValue = () => value !== undefined && !value.startsWith('-');
-    if (arg === '-v' || arg === '--verbose') globals.verbose = true;
-    else if (arg === '--no-color') globals.color = false;
-    else if ((arg === '-o' || arg === '--output') && (value === 'json' || value === 'text')) {
-      globals.output = value;
-      i++;
-    } else if ((arg === '-p' || arg === '--profile') && takesValue()) {
-      globals.profile = value as string;
-      i++;
-    } else if (arg === '--token-store' && (value === 'auto' || value === 'keychain' || value === 'file' || value === 'none')) {
-      globals.tokenStore = value;
-      i++;
-    } else if (arg === '--min-ttl' && command === 'token' && takesValue()) {
-      opts.minTtl = value;
-      i++;
-    } else if (!command && (arg === 'token' || arg === 'decode')) {
-      command = arg;
-    } else if (command === 'token' && arg === 'print' && args.length === 0 && opts.print === undefined) {
-      opts.print = true;
-    } else if (command === 'decode' && args.length === 0 && (arg === '-' || !arg.startsWith('-'))) {
-      args.push(arg);
-    } else {
-      return undefined;
-    }
+export function fastPath(argv: readonly string[]): { command: CommandSpec; input: CommandInput } | undefined {
+  const name = sniffArgv(argv).command;
+  const entry = SURFACE.find((e) => e.path[0] === name);
+  if (!entry) return undefined;
+  const candidates = isGroup(entry) ? entry.commands.filter((c) => c.fast) : entry.fast ? [entry] : [];
+  const siblings = isGroup(entry) ? entry.commands.map((c) => c.path[1]) : [];
+  for (const command of candidates) {
+    const input = parseFor(command, argv, siblings);
+    if (input) return { command, input };
   }
-  delete opts.print;
-  if (command === 'token') return { load: async () => tokenPrint, input: { args, opts, globals } };
-  if (command === 'decode') return { load: async () => decode, input: { args, opts, globals } };
   return undefined;
+}
+
+function parseFor(command: CommandSpec, argv: readonly string[], siblings: readonly (string | undefined)[]): CommandInput | undefined {
+  const scanned = scanArgv(argv, [...GLOBAL_OPTIONS, ...command.options], true);
+  if (!scanned) return undefined;
+  const words = scanned.positionals;
+  // The command's words: `token print`, or `token` alone for the default sub-command (whose first
+  // argument must then not be the name of another sub-command).
+  let used = 1;
+  if (command.path.length === 2) {
+    if (words[1]?.value === command.path[1]) used = 2;
+    else if (!command.isDefault || (words[1] !== undefined && siblings.includes(words[1].value))) return undefined;
+  }
+  const pathEnd = words[used - 1]?.index ?? -1;
+  const args = words.slice(used).map((w) => w.value);
+  const { min, max } = arity(command.args);
+  if (args.length < min || args.length > max) return undefined;
+  // A command's own option before its last word belongs to a parent, which does not know it.
+  if (scanned.options.some((o) => !GLOBAL_KEYS.has(o.key) && o.index < pathEnd)) return undefined;
+  return {
+    args,
+    opts: optionValues(scanned.options.filter((o) => !GLOBAL_KEYS.has(o.key))),
+    globals: optionValues(scanned.options.filter((o) => GLOBAL_KEYS.has(o.key))),
+  };
+}
+
+/** `<method> <url>` → 2..2, `[jwt]` → 0..1; a variadic argument is commander's business. */
+function arity(args: string | undefined): { min: number; max: number } {
+  const words = (args ?? '').split(' ').filter(Boolean);
+  if (words.some((w) => w.includes('...'))) return { min: Infinity, max: -1 };
+  return { min: words.filter((w) => w.startsWith('<')).length, max: words.length };
 }

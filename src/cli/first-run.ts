@@ -9,11 +9,11 @@ import { assertSecureUrl } from '../app/endpoints.js';
 import { needsClientSecret } from '../app/client.js';
 import { updateConfig } from '../config/config-file.js';
 import { configPath } from '../config/paths.js';
-import { resolveProfile, type Profile } from '../config/profile.js';
+import { resolveProfile, type Grant, type Profile } from '../config/profile.js';
 import { TransportError } from '../errors.js';
 import { discoveryRequest, type AuthServerMetadata } from '../oauth/discovery.js';
 import type { Session } from './session.js';
-import { profileFromFlags } from './settings.js';
+import type { SecretFlags } from './settings.js';
 
 /** How many issuer URLs the setup tries before a discovery failure ends it (exit 4). */
 export const ISSUER_ATTEMPTS = 3;
@@ -51,7 +51,7 @@ export type GrantContext = { metadata?: AuthServerMetadata; fields: Profile; end
  */
 export async function askServer(session: Session): Promise<ServerAnswer> {
   const p = session.prompter;
-  const t = session.theme;
+  const t = session.theme.err;
   let last = '';
   for (let attempt = 1; ; attempt++) {
     const issuer = (await p.input('Issuer URL', { ...(last ? { default: last } : {}), validate: urlCheck(session, 'issuer') })).trim();
@@ -86,7 +86,7 @@ export async function askClientId(session: Session): Promise<string> {
  * The grant to save as the profile's default: a select of the grants the server supports (all
  * four when it does not say), authorization_code the default when it is offered.
  */
-export async function askGrant(session: Session, server: GrantContext): Promise<string> {
+export async function askGrant(session: Session, server: GrantContext): Promise<Grant> {
   const choices = grantChoices(server);
   const def = choices.some((c) => c.value === 'authorization_code') ? 'authorization_code' : choices[0]?.value;
   return session.prompter.select(
@@ -166,7 +166,7 @@ async function askSecret(session: Session, required: boolean): Promise<string | 
     const secret = await session.prompter.secret(message);
     if (secret) return secret;
     if (!required) return undefined;
-    session.err(`${session.theme.yellow('!')} client_credentials needs a client secret\n`);
+    session.err(`${session.theme.err.yellow('!')} client_credentials needs a client secret\n`);
   }
 }
 
@@ -183,9 +183,9 @@ export interface FirstRunResult {
  * in the token store, and says where. Fields given as flags (`--grant`, `--scope`, …) are not
  * asked; a secret given by flag or OAUTHCTL_CLIENT_SECRET is left to the login.
  */
-export async function firstRunSetup(session: Session, profileName: string, opts: Record<string, unknown>): Promise<FirstRunResult> {
-  const t = session.theme;
-  const flags = profileFromFlags(opts);
+export async function firstRunSetup(session: Session, profileName: string, given: { profileFlags: Profile; secret: SecretFlags }): Promise<FirstRunResult> {
+  const t = session.theme.err;
+  const flags = given.profileFlags;
   session.err(`${t.bold(`No profile '${profileName}' yet: a short setup`)} (Ctrl+C to cancel)\n`);
 
   const server = await askServer(session);
@@ -193,7 +193,7 @@ export async function firstRunSetup(session: Session, profileName: string, opts:
   const grant = flags.grant ?? (await askGrant(session, server));
   profile.grant = grant;
 
-  const secretGiven = opts.clientSecretStdin === true || typeof opts.clientSecret === 'string' || Boolean(session.env.OAUTHCTL_CLIENT_SECRET);
+  const secretGiven = given.secret.stdin || given.secret.value !== undefined || Boolean(session.env.OAUTHCTL_CLIENT_SECRET);
   const secret = secretGiven ? undefined : await askSecret(session, needsClientSecret({ ...profile, ...flags }, grant));
   session.app.redactor.addSecret(secret);
 

@@ -26,7 +26,7 @@ export async function cliInteraction(session: Session, flags: InteractionFlags):
   return {
     tell: (message) => session.err(`${message}\n`),
     progress: (message) => {
-      if (session.io.stderrIsTTY) session.err(`\r\x1b[K${session.theme.dim(message)}`);
+      if (session.io.stderrIsTTY) session.err(`\r\x1b[K${session.theme.err.dim(message)}`);
     },
     ...(openBrowser ? { openBrowser } : {}),
     readPastedRedirect: async () => {

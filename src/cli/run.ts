@@ -1,27 +1,35 @@
 import type { CommanderError } from 'commander';
+import { sniffArgv } from './argv.js';
 import { renderError } from './errors.js';
 import { fastPath } from './fast-path.js';
-import type { GlobalOptions } from './globals.js';
+import { parseGlobalOptions, type GlobalOptions } from './globals.js';
 import type { CommandRunner } from './program.js';
 import { createSession, type Runtime, type Session } from './session.js';
 import { UsageError } from '../errors.js';
 
-/** Runs one command line and returns the exit code. Never exits the process itself. */
+/**
+ * Runs one command line and returns the exit code. Never exits the process itself.
+ *
+ * One start-up path: the command line is read with the option table (src/cli/surface.ts) by the
+ * fast path, or else by commander; either way the command's `parse` turns it into typed options,
+ * then a session is built and the command's `run` does the work.
+ */
 export async function runCli(rt: Runtime): Promise<number> {
   let session: Session | undefined;
-  let globals: GlobalOptions = {};
+  let globals: GlobalOptions | undefined;
   let commanderErr = '';
   const io0 = rt.makeIO({ color: false });
-  const runCommand: CommandRunner = async (load, input) => {
-    globals = input.globals;
+  const runCommand: CommandRunner = async (spec, input) => {
+    globals = parseGlobalOptions(input.globals);
+    const { command } = await spec.load();
+    const opts = command.parse(input);
     session = await createSession(globals, rt);
-    const mod = await load();
-    await mod.run(input, session);
+    await command.run(opts as never, session);
   };
   try {
     const fast = fastPath(rt.argv);
     if (fast) {
-      await runCommand(fast.load, fast.input);
+      await runCommand(fast.command, fast.input);
       return 0;
     }
     const { buildProgram } = await import('./program.js');
@@ -45,9 +53,10 @@ export async function runCli(rt: Runtime): Promise<number> {
       }
       err = fromCommander(err);
     }
-    const early = sniffGlobals(rt.argv);
-    const json = session ? session.json : (globals.output ?? early.output) === 'json';
-    const verbose = session ? session.verbose : (globals.verbose ?? early.verbose) === true;
+    // A command line that did not parse still honours `-o json` and `-v` where they can be read.
+    const early = sniffArgv(rt.argv).globals;
+    const json = session ? session.json : (globals?.output ?? early.output) === 'json';
+    const verbose = session ? session.verbose : (globals?.verbose ?? early.verbose) === true;
     const rendered = renderError(err, { json, verbose, scrub: (s) => session?.app.redactor.scrub(s) ?? s });
     (session?.io ?? io0).stderr.write(rendered.text);
     return rendered.exitCode;
@@ -75,16 +84,3 @@ function fromCommander(err: CommanderError): UsageError {
     hint: suggestion ? `did you mean ${suggestion}?` : 'see `oauthctl --help`',
   });
 }
-
-/** `-o json` / `-v` before commander has parsed, so even a parse error honours them. */
-function sniffGlobals(argv: string[]): { output?: string; verbose?: boolean } {
-  const out: { output?: string; verbose?: boolean } = {};
-  argv.forEach((arg, i) => {
-    if ((arg === '-o' || arg === '--output') && argv[i + 1]) out.output = argv[i + 1];
-    else if (arg.startsWith('--output=')) out.output = arg.slice(9);
-    else if (arg === '-ojson') out.output = 'json';
-    else if (arg === '-v' || arg === '--verbose') out.verbose = true;
-  });
-  return out;
-}
-

@@ -1,4 +1,3 @@
-import type { ChalkInstance } from 'chalk';
 import type { AppContext } from '../app/context.js';
 import { loadConfig, type ConfigData } from '../config/config-file.js';
 import { resolveHome } from '../config/paths.js';
@@ -8,7 +7,7 @@ import type { StreamingHttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
 import type { IO } from '../io/io.js';
 import { inquirerPrompter, type Prompter } from '../io/prompter.js';
-import { createTheme } from '../io/theme.js';
+import { createThemes, type Themes } from '../io/theme.js';
 import { openStore } from '../store/open.js';
 import type { StoreChoice, TokenStore } from '../store/types.js';
 import type { GlobalOptions } from './globals.js';
@@ -32,7 +31,8 @@ export interface Session {
   env: Record<string, string | undefined>;
   json: boolean;
   verbose: boolean;
-  theme: ChalkInstance;
+  /** Styles for stdout (`theme.out`) and for stderr (`theme.err`), each coloured only on its own TTY. */
+  theme: Themes;
   home: string;
   app: AppContext;
   prompter: Prompter;
@@ -55,15 +55,16 @@ const DEFAULT_HTTP_TIMEOUT = 30;
 
 export async function createSession(globals: GlobalOptions, rt: Runtime): Promise<Session> {
   const io = rt.makeIO({ color: globals.color !== false });
-  const theme = await createTheme(io.color);
+  const theme = await createThemes({ stdout: io.stdoutColor, stderr: io.stderrColor });
+  const errTheme = theme.err;
   const verbose = globals.verbose === true;
   const json = globals.output === 'json';
   const home = resolveHome(rt.env, rt.platform, rt.homedir);
   const redactor = new Redactor();
   const err = (text: string) => void io.stderr.write(text);
-  const warn = (message: string) => err(`${theme.yellow('warning:')} ${redactor.scrub(message)}\n`);
+  const warn = (message: string) => err(`${errTheme.yellow('warning:')} ${redactor.scrub(message)}\n`);
   const note = (message: string) => {
-    if (verbose) err(`${theme.dim(`* ${redactor.scrub(message)}`)}\n`);
+    if (verbose) err(`${errTheme.dim(`* ${redactor.scrub(message)}`)}\n`);
   };
   // The HTTP client (undici, TLS) loads on the first request: `decode`, `--help` never pay for it.
   let client: Promise<StreamingHttpClient> | undefined;
@@ -75,7 +76,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
         insecure: globals.insecure === true,
         env: rt.env,
         redactor,
-        trace: verbose ? (line) => err(`${theme.dim(line)}\n`) : undefined,
+        trace: verbose ? (line) => err(`${errTheme.dim(line)}\n`) : undefined,
         userAgent: `oauthctl/${rt.version}`,
       }),
     ));

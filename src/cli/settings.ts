@@ -2,18 +2,48 @@ import type { AcquireRequest } from '../app/acquire-token.js';
 import { PROFILE_FIELDS, parseParams, resolveProfile, validateProfile, type Profile } from '../config/profile.js';
 import { UsageError } from '../errors.js';
 import { readAll, stripOneNewline } from '../io/io.js';
+import { parseSeconds } from './globals.js';
+import { attributeName } from './option-spec.js';
 import type { Session } from './session.js';
 
-/** The profile fields given as flags on this command line (`--token-url` → token_endpoint, …). */
-export function profileFromFlags(opts: Record<string, unknown>): Profile {
-  const profile: Profile = {};
+/** The profile fields given as flags on this command line (`--token-url` → token_endpoint, …), checked. */
+export function profileFromFlags(opts: Readonly<Record<string, unknown>>): Profile {
+  const profile: Record<string, unknown> = {};
   for (const spec of PROFILE_FIELDS) {
     const value = opts[attributeName(spec.flag)];
     if (typeof value === 'string') profile[spec.field] = value;
   }
   if (Array.isArray(opts.param)) profile.params = parseParams(opts.param as string[]);
   if (opts.discovery === false) profile.discovery = false;
-  return validateProfile(profile, 'command line');
+  return validateProfile(profile as Profile, 'command line');
+}
+
+/** Where this run's client secret comes from, when a flag names it (`--client-secret-stdin`, `--client-secret`). */
+export interface SecretFlags {
+  stdin: boolean;
+  /** `--client-secret` (visible in process lists: warned about when used). */
+  value?: string;
+}
+
+export function parseSecretFlags(opts: Readonly<Record<string, unknown>>): SecretFlags {
+  return { stdin: opts.clientSecretStdin === true, ...(typeof opts.clientSecret === 'string' ? { value: opts.clientSecret } : {}) };
+}
+
+/** The options of every command that uses the stored tokens (`token`, `userinfo`, `logout`, …). */
+export interface TokenCommandOptions {
+  /** Profile fields given as flags: they win over the environment and the saved profile. */
+  profileFlags: Profile;
+  secret: SecretFlags;
+  /** `--min-ttl`: renew when fewer seconds than this remain. */
+  minTtl?: number;
+}
+
+export function parseTokenCommandOptions(opts: Readonly<Record<string, unknown>>): TokenCommandOptions {
+  return {
+    profileFlags: profileFromFlags(opts),
+    secret: parseSecretFlags(opts),
+    ...(opts.minTtl !== undefined ? { minTtl: parseSeconds(opts.minTtl, '--min-ttl') } : {}),
+  };
 }
 
 export interface ResolvedSettings {
@@ -24,10 +54,10 @@ export interface ResolvedSettings {
   settings: Profile;
 }
 
-export async function resolveSettings(session: Session, opts: Record<string, unknown>): Promise<ResolvedSettings> {
+export async function resolveSettings(session: Session, profileFlags: Profile): Promise<ResolvedSettings> {
   const profileName = await session.profileName();
   const saved = (await session.config()).profiles[profileName];
-  const settings = resolveProfile({ flags: profileFromFlags(opts), env: session.env, saved });
+  const settings = resolveProfile({ flags: profileFlags, env: session.env, saved });
   return { profileName, settings, ...(saved ? { saved } : {}) };
 }
 
@@ -36,19 +66,15 @@ export async function resolveSettings(session: Session, opts: Record<string, unk
  * (with a warning: process lists show it), `OAUTHCTL_CLIENT_SECRET`, or a masked prompt when
  * `prompt` is set and we can prompt. Undefined when none was given.
  */
-export async function clientSecretFromInput(
-  session: Session,
-  opts: Record<string, unknown>,
-  prompt?: { message: string },
-): Promise<string | undefined> {
+export async function clientSecretFromInput(session: Session, flags: SecretFlags, prompt?: { message: string }): Promise<string | undefined> {
   let secret: string | undefined;
-  if (opts.clientSecretStdin) {
+  if (flags.stdin) {
     if (session.io.stdinIsTTY) throw new UsageError('--client-secret-stdin: stdin is a terminal, not a pipe', { hint: 'pipe the secret in, e.g. `< secret.txt`' });
     secret = stripOneNewline(await readAll(session.io.stdin));
     if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
-  } else if (typeof opts.clientSecret === 'string') {
+  } else if (flags.value !== undefined) {
     session.app.warn('--client-secret is visible to other users in process lists; prefer --client-secret-stdin or OAUTHCTL_CLIENT_SECRET');
-    secret = opts.clientSecret;
+    secret = flags.value;
   } else if (session.env.OAUTHCTL_CLIENT_SECRET) {
     secret = session.env.OAUTHCTL_CLIENT_SECRET;
   } else if (prompt && session.io.canPrompt) {
@@ -58,24 +84,17 @@ export async function clientSecretFromInput(
   return secret;
 }
 
-
 /**
  * What every command that uses the stored tokens needs: the profile, the merged settings, the
  * secret given for this run (if any) and `--min-ttl`.
  */
-export async function acquireRequestFrom(session: Session, opts: Record<string, unknown>): Promise<AcquireRequest> {
-  const { profileName, settings } = await resolveSettings(session, opts);
-  const clientSecret = await clientSecretFromInput(session, opts);
-  let minTtl: number | undefined;
-  if (opts.minTtl !== undefined) {
-    minTtl = Number(opts.minTtl);
-    if (!Number.isFinite(minTtl) || minTtl < 0) throw new UsageError(`--min-ttl expects seconds, got '${String(opts.minTtl)}'`);
-  }
-  return { profile: profileName, settings, ...(clientSecret !== undefined ? { clientSecret } : {}), ...(minTtl !== undefined ? { minTtl } : {}) };
-}
-
-/** `--token-url <url>` → `tokenUrl`, as commander names option values (without loading it). */
-export function attributeName(flag: string): string {
-  const long = flag.split(/[ ,|]+/).find((part) => part.startsWith('--')) ?? flag;
-  return long.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+export async function acquireRequestFrom(session: Session, opts: TokenCommandOptions): Promise<AcquireRequest> {
+  const { profileName, settings } = await resolveSettings(session, opts.profileFlags);
+  const clientSecret = await clientSecretFromInput(session, opts.secret);
+  return {
+    profile: profileName,
+    settings,
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+    ...(opts.minTtl !== undefined ? { minTtl: opts.minTtl } : {}),
+  };
 }

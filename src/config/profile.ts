@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { CLIENT_AUTH_METHODS } from '../oauth/client-auth-methods.js';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../oauth/client-auth-methods.js';
 import type { EndpointFields } from '../oauth/discovery.js';
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */
@@ -9,13 +9,13 @@ export { assertProfileName } from '../store/profile-name.js';
 export interface Profile extends EndpointFields {
   issuer?: string;
   client_id?: string;
-  client_auth?: string;
+  client_auth?: ClientAuthMethod;
   private_key?: string;
   scope?: string;
   audience?: string;
   resource?: string;
   redirect_uri?: string;
-  grant?: string;
+  grant?: Grant;
   api_base_url?: string;
   params?: Record<string, string>;
   /** false: never request `/.well-known/` documents. */
@@ -55,6 +55,7 @@ export const PROFILE_FIELDS: readonly FieldSpec[] = [
 ];
 
 export const GRANTS = ['authorization_code', 'client_credentials', 'password', 'device_code', 'implicit', 'refresh_token'] as const;
+export type Grant = (typeof GRANTS)[number];
 
 /** Checks one profile's values (from flags, env or the file) so bad input fails early (exit 2). */
 export function validateProfile(p: Profile, source: string): Profile {
@@ -64,10 +65,10 @@ export function validateProfile(p: Profile, source: string): Profile {
     if (typeof value !== 'string') throw new UsageError(`${source}: ${spec.field} must be a string`);
     if (spec.url) assertUrl(value, `${source}: ${spec.field}`);
   }
-  if (p.client_auth !== undefined && !(CLIENT_AUTH_METHODS as readonly string[]).includes(p.client_auth)) {
+  if (p.client_auth !== undefined && !isClientAuthMethod(p.client_auth)) {
     throw new UsageError(`${source}: unknown client_auth '${p.client_auth}'`, { hint: `use one of ${CLIENT_AUTH_METHODS.join(', ')}` });
   }
-  if (p.grant !== undefined && !(GRANTS as readonly string[]).includes(p.grant)) {
+  if (p.grant !== undefined && !isGrant(p.grant)) {
     throw new UsageError(`${source}: unknown grant '${p.grant}'`, { hint: `use one of ${GRANTS.join(', ')}` });
   }
   if (p.params !== undefined && (typeof p.params !== 'object' || p.params === null || Array.isArray(p.params))) {
@@ -105,12 +106,12 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
  * `params` merge key by key in the same order.
  */
 export function resolveProfile(layers: { flags: Profile; env: Record<string, string | undefined>; saved?: Profile }): Profile {
-  const fromEnv: Profile = {};
+  const raw: Record<string, string> = {};
   for (const spec of PROFILE_FIELDS) {
     const value = spec.env ? layers.env[spec.env] : undefined;
-    if (value) fromEnv[spec.field] = value;
+    if (value) raw[spec.field] = value;
   }
-  validateProfile(fromEnv, 'environment');
+  const fromEnv = validateProfile(raw as Profile, 'environment');
   const saved = layers.saved ?? {};
   const merged: Profile = { ...saved, ...definedOnly(fromEnv), ...definedOnly(layers.flags) };
   const params = { ...saved.params, ...layers.flags.params };
@@ -122,7 +123,15 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+export function isGrant(value: unknown): value is Grant {
+  return (GRANTS as readonly unknown[]).includes(value);
+}
+
+export function isClientAuthMethod(value: unknown): value is ClientAuthMethod {
+  return (CLIENT_AUTH_METHODS as readonly unknown[]).includes(value);
+}
+
 /** SPEC: the default grant is authorization_code when an authorization endpoint is known. */
-export function defaultGrant(p: Profile): string {
+export function defaultGrant(p: Profile): Grant {
   return p.grant ?? (p.authorization_endpoint || p.issuer ? 'authorization_code' : 'client_credentials');
 }

@@ -15,8 +15,10 @@ export interface IO {
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
-  /** Colours on stderr/stdout: only on a TTY, never with NO_COLOR or --no-color. */
-  color: boolean;
+  /** Colours on stdout: only when stdout itself is a TTY, never with NO_COLOR or --no-color. */
+  stdoutColor: boolean;
+  /** Colours on stderr: only when stderr itself is a TTY, never with NO_COLOR or --no-color. */
+  stderrColor: boolean;
   /** stdin and stderr are TTYs: prompts (written to stderr) can be answered. */
   canPrompt: boolean;
 }
@@ -111,7 +113,11 @@ export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { c
     get stderrIsTTY() {
       return stderrIsTTY();
     },
-    get color() {
+    // Each stream's own TTY decides (`oauthctl decode JWT > file` on a terminal: a plain file).
+    get stdoutColor() {
+      return opts.color && !noColor && stdoutIsTTY();
+    },
+    get stderrColor() {
       return opts.color && !noColor && stderrIsTTY();
     },
     get canPrompt() {

@@ -1,18 +1,36 @@
-import type { ChalkInstance } from 'chalk';
-
-/**
- * One theme per run. With colours off (no TTY, NO_COLOR, --no-color: every script) it is a
- * plain pass-through and chalk is never loaded; with colours on, chalk is.
- */
-export async function createTheme(color: boolean): Promise<ChalkInstance> {
-  if (!color) return plain;
-  const { Chalk } = await import('chalk');
-  return new Chalk({ level: 1 });
+/** The few styles oauthctl uses. Each returns its text, styled or not. */
+export interface Theme {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
 }
 
-const identity = (...text: unknown[]) => text.join(' ');
-/**
- * Every chalk style, chained or not, returns its text unchanged. `then` is left undefined so the
- * theme is not mistaken for a promise when it is awaited.
- */
-const plain: ChalkInstance = new Proxy(identity, { get: (_target, key) => (key === 'then' ? undefined : plain) }) as unknown as ChalkInstance;
+/** One theme per stream: colour is decided for each from that stream (stdout to a file stays plain). */
+export interface Themes {
+  /** For what goes to stdout. */
+  out: Theme;
+  /** For what goes to stderr. */
+  err: Theme;
+}
+
+const same = (text: string) => text;
+
+/** Text unchanged: no terminal, NO_COLOR, --no-color (every script). */
+export const plainTheme: Theme = { bold: same, dim: same, red: same, green: same, yellow: same };
+
+/** chalk is loaded only when one of the two streams gets colours. */
+export async function createThemes(colour: { stdout: boolean; stderr: boolean }): Promise<Themes> {
+  if (!colour.stdout && !colour.stderr) return { out: plainTheme, err: plainTheme };
+  const { Chalk } = await import('chalk');
+  const c = new Chalk({ level: 1 });
+  const coloured: Theme = {
+    bold: (t) => c.bold(t),
+    dim: (t) => c.dim(t),
+    red: (t) => c.red(t),
+    green: (t) => c.green(t),
+    yellow: (t) => c.yellow(t),
+  };
+  return { out: colour.stdout ? coloured : plainTheme, err: colour.stderr ? coloured : plainTheme };
+}

@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/commands/completion.js';
+import { parseCompletionOptions, run } from '../../src/cli/commands/completion.js';
 import { completionScript, SHELLS } from '../../src/cli/completion/index.js';
 import { allNodes, completionTree, flagValueTable, type CommandNode } from '../../src/cli/completion/model.js';
-import { addGlobalOptions } from '../../src/cli/globals.js';
-import { buildProgram, type CommandInput } from '../../src/cli/program.js';
+import type { CommandInput } from '../../src/cli/command.js';
+import { addGlobalOptions, buildProgram } from '../../src/cli/program.js';
 import type { Session } from '../../src/cli/session.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -170,17 +170,14 @@ describe('oauthctl completion', () => {
   it('prints the script for each shell', async () => {
     for (const shell of SHELLS) {
       const s = session();
-      await run(input(shell), s.session);
+      await run(parseCompletionOptions(input(shell)), s.session);
       expect(s.output()).toContain('oauthctl profile list --names');
     }
   });
 
-  it('rejects an unknown shell with a UsageError naming the choices', async () => {
-    const s = session();
-    const err = await run(input('tcsh'), s.session).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).message).toMatch(/tcsh.*bash, zsh or fish/);
-    expect(s.output()).toBe('');
+  it('rejects an unknown shell when parsing, with a UsageError naming the choices', () => {
+    expect(() => parseCompletionOptions(input('tcsh'))).toThrow(UsageError);
+    expect(() => parseCompletionOptions(input('tcsh'))).toThrow(/tcsh.*bash, zsh or fish/);
   });
 });
 

@@ -23,7 +23,7 @@ async function help(path: string[]): Promise<{ code: number; stdout: string }> {
   const code = await runCli({
     argv: [...path, '--help'],
     env: {},
-    makeIO: () => ({ stdin: new PassThrough(), stdout: sink, stderr: new PassThrough(), print: (text) => void sink.write(text), stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, color: false, canPrompt: false }),
+    makeIO: () => ({ stdin: new PassThrough(), stdout: sink, stderr: new PassThrough(), print: (text) => void sink.write(text), stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, stdoutColor: false, stderrColor: false, canPrompt: false }),
     platform: 'linux',
     homedir: '/nonexistent',
     now: () => 0,

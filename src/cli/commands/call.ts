@@ -4,9 +4,9 @@ import { callApi, prepareCall, type BearerPlacement, type BodyReader, type CallR
 import { ApiError, OauthctlError, UsageError } from '../../errors.js';
 import { toTransportError } from '../../http/errors.js';
 import { chunkReclaimer, sink, type Sink } from '../../io/sink.js';
-import type { CommandInput } from '../program.js';
+import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
-import { acquireRequestFrom } from '../settings.js';
+import { acquireRequestFrom, parseTokenCommandOptions } from '../settings.js';
 
 /** On a terminal, a JSON answer up to this size is pretty-printed; larger ones stream as sent. */
 export const PRETTY_MAX_BYTES = 5 * 1024 * 1024;
@@ -26,7 +26,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
       hint: 'give the secret with OAUTHCTL_CLIENT_SECRET, or the body with -d @FILE',
     });
   }
-  const req = await acquireRequestFrom(session, opts);
+  const req = await acquireRequestFrom(session, parseTokenCommandOptions(opts));
   const settings = req.settings;
   const spec = await prepareCall(
     {
@@ -54,6 +54,9 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
     });
   }
 }
+
+// `call` keeps reading its raw input in run until its own typed options parser exists.
+export const command = defineCommand((input: CommandInput) => input, run);
 
 /** `-d @FILE` and `@-`: the bytes as they are (no newline stripping, unlike curl's `-d @file`). */
 function bodyReader(session: Session): BodyReader {

@@ -1,14 +1,23 @@
 import { introspectToken } from '../../app/lifecycle.js';
 import { isoDate, relative, timeVerbs } from '../format.js';
-import type { CommandInput } from '../program.js';
+import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
-import { acquireRequestFrom } from '../settings.js';
+import { acquireRequestFrom, parseTokenCommandOptions, type TokenCommandOptions } from '../settings.js';
 import { tokenArgument } from '../token-input.js';
 
+export interface IntrospectOptions extends TokenCommandOptions {
+  /** The token to ask about, `-` for stdin; the stored access token when absent. */
+  token?: string;
+}
+
+export function parseIntrospectOptions(input: CommandInput): IntrospectOptions {
+  return { ...parseTokenCommandOptions(input.opts), ...(input.args[0] !== undefined ? { token: input.args[0] } : {}) };
+}
+
 /** `oauthctl introspect [TOKEN|-]`: RFC 7662; `-o json` prints the server's answer as is. */
-export async function run(input: CommandInput, session: Session): Promise<void> {
-  const req = await acquireRequestFrom(session, input.opts);
-  const arg = input.args[0];
+export async function run(opts: IntrospectOptions, session: Session): Promise<void> {
+  const req = await acquireRequestFrom(session, opts);
+  const arg = opts.token;
   const token = arg === undefined ? undefined : await tokenArgument(session, arg, 'token');
   session.app.redactor.addSecret(token);
   const info = await introspectToken({ ...req, ...(token !== undefined ? { token } : {}) }, session.app);
@@ -16,7 +25,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
     session.printJson(info);
     return;
   }
-  const t = session.theme;
+  const t = session.theme.out;
   const now = Math.floor(session.app.now() / 1000);
   const rows: [string, string][] = [['active', info.active ? t.green('true') : t.red('false')]];
   for (const name of ['sub', 'client_id', 'username', 'scope', 'token_type', 'aud', 'iss'] as const) {
@@ -32,3 +41,5 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   const width = Math.max(...rows.map(([k]) => k.length));
   session.out(rows.map(([k, v]) => `${t.bold(k.padEnd(width))}  ${v}`).join('\n') + '\n');
 }
+
+export const command = defineCommand(parseIntrospectOptions, run);

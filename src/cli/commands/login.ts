@@ -7,16 +7,48 @@ import { readAll, stripOneNewline } from '../../io/io.js';
 import type { TokenSet } from '../../store/types.js';
 import { isoDate, relative } from '../format.js';
 import { cliInteraction } from '../interaction.js';
-import type { CommandInput } from '../program.js';
+import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
-import { clientSecretFromInput, resolveSettings } from '../settings.js';
+import { clientSecretFromInput, parseSecretFlags, profileFromFlags, resolveSettings, type SecretFlags } from '../settings.js';
+import type { Profile } from '../../config/profile.js';
 
 const INTERACTIVE = new Set(['authorization_code', 'implicit', 'device_code']);
 
-/** `oauthctl login`: obtain tokens with the profile's (or `--grant`) grant and store them. */
-export async function run(input: CommandInput, session: Session): Promise<void> {
+export interface LoginOptions {
+  /** Profile fields as flags (`--grant`, `--issuer`, `--scope`, …). */
+  profileFlags: Profile;
+  secret: SecretFlags;
+  /** `--port`: the loopback listener's port. */
+  port?: number;
+  /** false with `--no-browser` or `--manual`. */
+  browser: boolean;
+  browserCommand?: string;
+  manual: boolean;
+  username?: string;
+  passwordStdin: boolean;
+}
+
+export function parseLoginOptions(input: CommandInput): LoginOptions {
   const opts = input.opts;
-  const resolved = await resolveSettings(session, opts);
+  const secret = parseSecretFlags(opts);
+  const passwordStdin = opts.passwordStdin === true;
+  if (secret.stdin && passwordStdin) throw new UsageError('--client-secret-stdin and --password-stdin cannot both read stdin');
+  const manual = opts.manual === true;
+  return {
+    profileFlags: profileFromFlags(opts),
+    secret,
+    ...(opts.port !== undefined ? { port: parsePort(opts.port) } : {}),
+    browser: opts.browser !== false && !manual,
+    ...(typeof opts.browserCommand === 'string' ? { browserCommand: opts.browserCommand } : {}),
+    manual,
+    ...(typeof opts.username === 'string' ? { username: opts.username } : {}),
+    passwordStdin,
+  };
+}
+
+/** `oauthctl login`: obtain tokens with the profile's (or `--grant`) grant and store them. */
+export async function run(opts: LoginOptions, session: Session): Promise<void> {
+  const resolved = await resolveSettings(session, opts.profileFlags);
   const { profileName, saved } = resolved;
   let { settings } = resolved;
   if (!saved && !settings.issuer && !settings.token_endpoint && !settings.authorization_endpoint && !settings.client_id) {
@@ -29,24 +61,23 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
     const { firstRunSetup } = await import('../first-run.js');
     ({ settings } = await firstRunSetup(session, profileName, opts));
   }
-  if (opts.clientSecretStdin && opts.passwordStdin) throw new UsageError('--client-secret-stdin and --password-stdin cannot both read stdin');
   const grant = defaultGrant(settings);
   const store = await session.app.store();
   const entry = (await store.get(profileName)) ?? {};
   const required = needsClientSecret(settings, grant);
   const clientSecret =
-    (await clientSecretFromInput(session, opts, required && !entry.client_secret ? { message: `Client secret for ${settings.client_id ?? 'the client'}` } : undefined)) ??
+    (await clientSecretFromInput(session, opts.secret, required && !entry.client_secret ? { message: `Client secret for ${settings.client_id ?? 'the client'}` } : undefined)) ??
     entry.client_secret;
   session.app.redactor.addSecret(clientSecret);
 
   const req: LoginRequest = { settings, grant, ...(clientSecret !== undefined ? { clientSecret } : {}) };
   if (grant === 'password') Object.assign(req, await credentials(session, opts));
-  if (opts.port !== undefined) req.port = parsePort(opts.port);
+  if (opts.port !== undefined) req.port = opts.port;
   if (opts.manual) req.manual = true;
   const interaction = INTERACTIVE.has(grant)
     ? await cliInteraction(session, {
-        ...(opts.browser === false || opts.manual ? { browser: false } : {}),
-        ...(typeof opts.browserCommand === 'string' ? { browserCommand: opts.browserCommand } : {}),
+        ...(opts.browser ? {} : { browser: false }),
+        ...(opts.browserCommand !== undefined ? { browserCommand: opts.browserCommand } : {}),
       })
     : undefined;
 
@@ -62,8 +93,8 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
 }
 
 /** Password grant: `--username` (or a prompt), the password from stdin, OAUTHCTL_PASSWORD or a masked prompt. */
-async function credentials(session: Session, opts: Record<string, unknown>): Promise<{ username?: string; password?: string }> {
-  let username = typeof opts.username === 'string' ? opts.username : undefined;
+async function credentials(session: Session, opts: LoginOptions): Promise<{ username?: string; password?: string }> {
+  let username = opts.username;
   if (!username && session.io.canPrompt) username = await session.prompter.input('Username');
   let password: string | undefined;
   if (opts.passwordStdin) {
@@ -84,6 +115,8 @@ function parsePort(value: unknown): number {
   return port;
 }
 
+export const command = defineCommand(parseLoginOptions, run);
+
 function summary(tokens: TokenSet, profile: string, session: Session): string {
   const now = Math.floor(session.app.now() / 1000);
   const who = tokens.grant === 'client_credentials' ? `client ${tokens.client_id}` : (subject(tokens) ?? `client ${tokens.client_id}`);
@@ -92,7 +125,7 @@ function summary(tokens: TokenSet, profile: string, session: Session): string {
     tokens.expires_at === null || tokens.expires_at === undefined
       ? 'expiry unknown'
       : `${relative(tokens.expires_at, now, { future: 'expires', past: 'expired' })} (${isoDate(tokens.expires_at)})`;
-  return `${session.theme.green('✓')} Logged in as ${who}, profile ${profile}: ${scope}, ${expiry}`;
+  return `${session.theme.err.green('✓')} Logged in as ${who}, profile ${profile}: ${scope}, ${expiry}`;
 }
 
 /** The ID token's user name, email or subject, for the summary line. */

@@ -2,26 +2,37 @@ import { needsClientSecret } from '../../app/client.js';
 import { updateConfig } from '../../config/config-file.js';
 import { assertProfileName, validateProfile, type Profile, defaultGrant } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
-import type { CommandInput } from '../program.js';
+import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
-import { clientSecretFromInput, profileFromFlags } from '../settings.js';
+import { clientSecretFromInput, parseSecretFlags, profileFromFlags, type SecretFlags } from '../settings.js';
+
+export interface ProfileAddOptions {
+  name: string;
+  /** The fields given as flags, merged into the saved profile of that name. */
+  profileFlags: Profile;
+  secret: SecretFlags;
+}
+
+export function parseProfileAddOptions(input: CommandInput): ProfileAddOptions {
+  return { name: assertProfileName(input.args[0] ?? ''), profileFlags: profileFromFlags(input.opts), secret: parseSecretFlags(input.opts) };
+}
 
 /**
  * `oauthctl profile add NAME`: saves the given fields (merged into an existing profile of that
  * name). On a terminal it asks for what is missing; otherwise a missing field is exit 2.
  * A client secret goes to the token store, never to config.json.
  */
-export async function run(input: CommandInput, session: Session): Promise<void> {
-  const name = assertProfileName(input.args[0] as string);
+export async function run(opts: ProfileAddOptions, session: Session): Promise<void> {
+  const name = opts.name;
   const existing = (await session.config()).profiles[name] ?? {};
-  const profile: Profile = { ...existing, ...profileFromFlags(input.opts) };
+  const profile: Profile = { ...existing, ...opts.profileFlags };
   await askForMissing(profile, session);
   validateProfile(profile, `profile ${name}`);
 
   const grant = defaultGrant(profile);
   const secret = await clientSecretFromInput(
     session,
-    input.opts,
+    opts.secret,
     needsClientSecret(profile, grant) ? { message: `Client secret for ${profile.client_id}` } : undefined,
   );
   if (secret !== undefined) {
@@ -38,8 +49,10 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
     return;
   }
   const what = Object.keys(existing).length > 0 ? 'Updated' : 'Saved';
-  session.err(`${session.theme.green('✓')} ${what} profile ${name}${config.current === name ? ' (current)' : ''}${secret ? '; client secret kept in the token store' : ''}\n`);
+  session.err(`${session.theme.err.green('✓')} ${what} profile ${name}${config.current === name ? ' (current)' : ''}${secret ? '; client secret kept in the token store' : ''}\n`);
 }
+
+export const command = defineCommand(parseProfileAddOptions, run);
 
 async function askForMissing(profile: Profile, session: Session): Promise<void> {
   const missing: string[] = [];

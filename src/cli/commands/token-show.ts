@@ -3,16 +3,25 @@ import { secondsLeft } from '../../app/token-set.js';
 import { LoginRequiredError } from '../../errors.js';
 import type { TokenSet } from '../../store/types.js';
 import { isoDate, relative } from '../format.js';
-import type { CommandInput } from '../program.js';
+import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 
+export interface TokenShowOptions {
+  /** `--reveal`: the tokens themselves too. */
+  reveal: boolean;
+}
+
+export function parseTokenShowOptions(input: CommandInput): TokenShowOptions {
+  return { reveal: input.opts.reveal === true };
+}
+
 /** `oauthctl token show`: the stored token set's metadata; the tokens only with `--reveal`. */
-export async function run(input: CommandInput, session: Session): Promise<void> {
+export async function run(opts: TokenShowOptions, session: Session): Promise<void> {
   const profile = await session.profileName();
   const store = await session.app.store();
   const tokens = (await store.get(profile))?.tokens;
   if (!tokens) throw new LoginRequiredError(`no token stored for profile '${profile}'`);
-  const reveal = input.opts.reveal === true;
+  const reveal = opts.reveal;
   const nowMs = session.app.now();
   const left = secondsLeft(tokens, nowMs);
   const subject = subjectOf(tokens);
@@ -41,7 +50,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   }
 
   const now = Math.floor(nowMs / 1000);
-  const t = session.theme;
+  const t = session.theme.out;
   const expiry =
     left === null
       ? 'unknown (the server sent no expires_in)'
@@ -64,6 +73,8 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   const width = Math.max(...rows.map(([k]) => k.length));
   session.out(rows.map(([k, v]) => `${t.bold(k.padEnd(width))}  ${v}`).join('\n') + '\n');
 }
+
+export const command = defineCommand(parseTokenShowOptions, run);
 
 /** `sub` of the ID token, else of a JWT access token. */
 function subjectOf(tokens: TokenSet): string | undefined {

@@ -1,42 +1,72 @@
 import { verificationKey } from '../../app/verify-key.js';
+import type { Profile } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
 import { readAll, stripOneNewline } from '../../io/io.js';
 import { assertValid, verifyJwt } from '../../jwt/verify.js';
+import { defineCommand, type CommandInput } from '../command.js';
 import { isoDate, relative, timeVerbs } from '../format.js';
-import type { CommandInput } from '../program.js';
+import { parseSeconds } from '../globals.js';
 import type { Session } from '../session.js';
-import { resolveSettings } from '../settings.js';
+import { profileFromFlags, resolveSettings } from '../settings.js';
 import { tokenArgument } from '../token-input.js';
+
+export interface VerifyOptions {
+  /** The JWT, or `-` for stdin. */
+  jwt?: string;
+  /** Profile fields as flags (`--jwks-uri`, `--issuer`, `--audience`, …). */
+  profileFlags: Profile;
+  /** `--key FILE`. */
+  keyFile?: string;
+  /** `--secret-stdin`: the HMAC secret comes from stdin (so the JWT must be an argument). */
+  secretStdin: boolean;
+  /** `--clock-skew`, default 60. */
+  clockSkewSeconds: number;
+  /** `--alg`, comma-separated or repeated. */
+  algorithms?: string[];
+}
+
+export function parseVerifyOptions(input: CommandInput): VerifyOptions {
+  const opts = input.opts;
+  const jwt = input.args[0];
+  const secretStdin = opts.secretStdin === true;
+  if (secretStdin && (jwt === undefined || jwt === '-')) {
+    throw new UsageError('--secret-stdin reads stdin, so the token must be given as an argument');
+  }
+  return {
+    ...(jwt !== undefined ? { jwt } : {}),
+    profileFlags: profileFromFlags(opts),
+    ...(typeof opts.key === 'string' ? { keyFile: opts.key } : {}),
+    secretStdin,
+    clockSkewSeconds: opts.clockSkew === undefined ? 60 : parseSeconds(opts.clockSkew, '--clock-skew'),
+    ...(opts.alg !== undefined ? { algorithms: parseAlgs(opts.alg as string[]) } : {}),
+  };
+}
 
 /**
  * `oauthctl verify [JWT|-]`: exit 0 when the signature and claims hold, 7 with the exact reason
  * when not; `-o json` prints `{ valid, reason?, header, payload }`.
  */
-export async function run(input: CommandInput, session: Session): Promise<void> {
-  const opts = input.opts;
-  const arg = input.args[0];
-  if (opts.secretStdin && (arg === undefined || arg === '-')) {
-    throw new UsageError('--secret-stdin reads stdin, so the token must be given as an argument');
-  }
-  const { settings } = await resolveSettings(session, opts);
+export async function run(opts: VerifyOptions, session: Session): Promise<void> {
+  const { settings } = await resolveSettings(session, opts.profileFlags);
   let secret: string | undefined;
   if (opts.secretStdin) {
     secret = stripOneNewline(await readAll(session.io.stdin));
     if (!secret) throw new UsageError('--secret-stdin: stdin was empty');
     session.app.redactor.addSecret(secret);
   }
-  const token = await tokenArgument(session, arg, 'JWT');
+  const token = await tokenArgument(session, opts.jwt, 'JWT');
   const { key, issuer: discoveredIssuer } = await verificationKey(
-    { ...(typeof opts.key === 'string' ? { keyFile: opts.key } : {}), ...(secret !== undefined ? { secret } : {}), settings },
+    { ...(opts.keyFile !== undefined ? { keyFile: opts.keyFile } : {}), ...(secret !== undefined ? { secret } : {}), settings },
     session.app,
   );
-  const issuer = typeof opts.issuer === 'string' ? opts.issuer : discoveredIssuer;
+  const issuer = opts.profileFlags.issuer ?? discoveredIssuer;
+  const audience = opts.profileFlags.audience;
   const result = await verifyJwt(token, {
     key,
     ...(issuer !== undefined ? { issuer } : {}),
-    ...(typeof opts.audience === 'string' ? { audience: opts.audience } : {}),
-    clockSkewSeconds: parseSkew(opts.clockSkew),
-    ...(opts.alg !== undefined ? { algorithms: parseAlgs(opts.alg as string[]) } : {}),
+    ...(audience !== undefined ? { audience } : {}),
+    clockSkewSeconds: opts.clockSkewSeconds,
+    ...(opts.algorithms !== undefined ? { algorithms: opts.algorithms } : {}),
     now: session.app.now,
   });
 
@@ -45,7 +75,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   if (session.json) return;
   const claims = result.payload as Record<string, unknown>;
   const now = Math.floor(session.app.now() / 1000);
-  const lines = [`${session.theme.green('✓')} valid: ${String(result.header.alg)} signature${result.header.kid ? ` (kid ${String(result.header.kid)})` : ''}`];
+  const lines = [`${session.theme.out.green('✓')} valid: ${String(result.header.alg)} signature${result.header.kid ? ` (kid ${String(result.header.kid)})` : ''}`];
   for (const name of ['iss', 'sub', 'aud'] as const) {
     if (claims[name] !== undefined) lines.push(`  ${name.padEnd(4)} ${typeof claims[name] === 'string' ? claims[name] : JSON.stringify(claims[name])}`);
   }
@@ -53,12 +83,7 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   session.out(`${lines.join('\n')}\n`);
 }
 
-function parseSkew(value: unknown): number {
-  if (value === undefined) return 60;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--clock-skew expects seconds, got '${String(value)}'`);
-  return n;
-}
+export const command = defineCommand(parseVerifyOptions, run);
 
 /** `--alg RS256,ES256` or repeated. */
 function parseAlgs(values: string[]): string[] {

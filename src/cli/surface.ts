@@ -1,0 +1,270 @@
+/**
+ * The whole command surface as data, in one place: every command's words, arguments, options,
+ * help examples, and how to load it. Read by the start-up fast path (src/cli/fast-path.ts) and by
+ * commander (src/cli/program.ts); neither loads the other's machinery for it.
+ *
+ * A new command is one entry here (its options declared once) plus its module in commands/,
+ * which exports `command = defineCommand(parseXOptions, run)`. A command marked `fast` skips
+ * commander when its command line is plain; its module is imported statically below so that the
+ * fast path reads no further file.
+ */
+import { PROFILE_FIELDS } from '../config/profile.js';
+import type { CommandModule } from './command.js';
+import * as decode from './commands/decode.js';
+import * as tokenPrint from './commands/token-print.js';
+import type { OptionSpec } from './option-spec.js';
+
+export interface CommandSpec {
+  /** The words that select it: `['token', 'print']`. */
+  path: readonly string[];
+  /** Its positional arguments in commander's syntax: `[jwt]`, `<method> <url>`. */
+  args?: string;
+  summary: string;
+  options: readonly OptionSpec[];
+  /** Help examples, without the leading `oauthctl `. */
+  examples: readonly string[];
+  /** Runs when its group is named alone (`oauthctl token` → `token print`). */
+  isDefault?: boolean;
+  /** The fast path may run it (see the file's comment). */
+  fast?: boolean;
+  load(): Promise<CommandModule>;
+}
+
+export interface GroupSpec {
+  path: readonly string[];
+  summary: string;
+  examples: readonly string[];
+  commands: readonly CommandSpec[];
+}
+
+export type SurfaceEntry = CommandSpec | GroupSpec;
+
+export function isGroup(entry: SurfaceEntry): entry is GroupSpec {
+  return 'commands' in entry;
+}
+
+/** The profile fields as flags (`--issuer`, `--token-url`, …), plus `--param` and `--no-discovery` (SPEC "Profiles"). */
+export const PROFILE_OPTIONS: readonly OptionSpec[] = [
+  ...PROFILE_FIELDS.map((f) => ({ flags: f.flag, description: f.description })),
+  { flags: '--param <key=value>', description: 'extra authorization request parameter (repeatable)', repeatable: true },
+  { flags: '--no-discovery', description: 'never request /.well-known/ metadata' },
+];
+
+export const SECRET_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--client-secret-stdin', description: 'read the client secret from stdin' },
+  { flags: '--client-secret <secret>', description: 'client secret (visible in process lists: prefer the two above)' },
+];
+
+/** Profile flags and the client secret: every command that talks to the authorization server. */
+const SERVER_OPTIONS: readonly OptionSpec[] = [...PROFILE_OPTIONS, ...SECRET_OPTIONS];
+
+const ISSUER_OPTION = PROFILE_OPTIONS.find((o) => o.flags.startsWith('--issuer ')) as OptionSpec;
+
+export const SURFACE: readonly SurfaceEntry[] = [
+  {
+    path: ['login'],
+    summary: 'obtain tokens and store them',
+    options: [
+      ...SERVER_OPTIONS,
+      { flags: '--port <port>', description: "loopback listener port (default: the redirect URI's, else any free one)" },
+      { flags: '--no-browser', description: 'do not open a browser; print the URL (stderr)' },
+      { flags: '--browser-command <command>', description: 'open the URL with this command (URL as last argument)' },
+      { flags: '--manual', description: 'no listener, no browser: paste the redirected address (SSH, containers)' },
+      { flags: '--username <name>', description: 'password grant: the user name' },
+      { flags: '--password-stdin', description: 'password grant: read the password from stdin' },
+    ],
+    examples: [
+      'login --issuer https://auth.example.com --client-id cli --scope "openid profile offline_access"',
+      'login --grant device_code --issuer https://auth.example.com --client-id tv',
+      'login --manual -p remote',
+      'login --grant client_credentials --issuer https://auth.example.com --client-id ci --client-secret-stdin < secret.txt',
+      'login -o json --token-store none --grant client_credentials --token-url https://auth.example.com/token --client-id ci',
+    ],
+    load: () => import('./commands/login.js'),
+  },
+  {
+    path: ['token'],
+    summary: 'print, show, refresh or revoke the stored access token',
+    examples: ['token', 'token show -o json', 'token refresh', 'token revoke -p staging'],
+    commands: [
+      {
+        path: ['token', 'print'],
+        summary: 'print a valid access token and nothing else (the default)',
+        isDefault: true,
+        fast: true,
+        options: [...SERVER_OPTIONS, { flags: '--min-ttl <seconds>', description: 'renew when fewer seconds than this remain' }],
+        examples: ['token', 'token --min-ttl 300', 'token -p ci --token-store none --grant client_credentials'],
+        load: async () => tokenPrint,
+      },
+      {
+        path: ['token', 'refresh'],
+        summary: 'force a refresh_token grant and store the result',
+        options: SERVER_OPTIONS,
+        examples: ['token refresh', 'token refresh -o json', 'token refresh -p staging -v'],
+        load: () => import('./commands/token-refresh.js'),
+      },
+      {
+        path: ['token', 'revoke'],
+        summary: 'revoke the refresh and access tokens at the server (RFC 7009), then forget them',
+        options: SERVER_OPTIONS,
+        examples: ['token revoke', 'token revoke -p ci'],
+        load: () => import('./commands/token-revoke.js'),
+      },
+      {
+        path: ['token', 'show'],
+        summary: 'show the stored token set (secrets only with --reveal)',
+        options: [{ flags: '--reveal', description: 'include the tokens themselves' }],
+        examples: ['token show', 'token show -o json', 'token show --reveal -p ci'],
+        load: () => import('./commands/token-show.js'),
+      },
+    ],
+  },
+  {
+    path: ['logout'],
+    summary: 'revoke the stored tokens where the server allows it, and forget them',
+    options: SERVER_OPTIONS,
+    examples: ['logout', 'logout -p staging'],
+    load: () => import('./commands/logout.js'),
+  },
+  {
+    path: ['introspect'],
+    args: '[token]',
+    summary: 'ask the server about a token (RFC 7662; default: the stored access token; "-" reads stdin)',
+    options: SERVER_OPTIONS,
+    examples: ['introspect', 'introspect -o json', 'introspect "$TOKEN" --introspect-url https://auth.example.com/introspect'],
+    load: () => import('./commands/introspect.js'),
+  },
+  {
+    path: ['userinfo'],
+    summary: 'the OpenID Connect UserInfo of the stored token',
+    options: SERVER_OPTIONS,
+    examples: ['userinfo', 'userinfo -o json -p staging'],
+    load: () => import('./commands/userinfo.js'),
+  },
+  {
+    path: ['call'],
+    args: '<method> <url>',
+    summary: "call an API with the Bearer token (URL or /path under the profile's base URL)",
+    options: [
+      ...SERVER_OPTIONS,
+      { flags: '-H, --header <header>', description: "extra request header 'Name: value' (repeatable)", repeatable: true },
+      { flags: '-d, --data <data>', description: 'request body: DATA, @FILE, or @- for stdin' },
+      { flags: '--json <data>', description: 'JSON request body (sets Content-Type and Accept)' },
+      { flags: '--bearer-in <where>', description: 'where the token goes (RFC 6750)', choices: ['header', 'query', 'form'] },
+      { flags: '-i, --include', description: 'print the status line and headers first' },
+      { flags: '--min-ttl <seconds>', description: 'renew the token first if fewer seconds than this remain' },
+    ],
+    examples: [
+      'call GET /people',
+      `call POST /people --json '{"name":"Ada"}'`,
+      'call GET https://api.example.com/v1/me -i',
+      'call PUT /people/1 -d @person.json -H "Content-Type: application/json"',
+    ],
+    load: () => import('./commands/call.js'),
+  },
+  {
+    path: ['verify'],
+    args: '[jwt]',
+    summary: 'verify a JWT\'s signature and claims (exit 7 when not valid; "-" reads stdin)',
+    options: [
+      ...PROFILE_OPTIONS,
+      { flags: '--key <file>', description: 'public key: PEM (key or certificate), JWK or JWKS file' },
+      { flags: '--secret-stdin', description: 'HMAC secret from stdin (HS256/384/512)' },
+      { flags: '--clock-skew <seconds>', description: 'tolerance for exp and nbf (default 60)' },
+      { flags: '--alg <algs>', description: 'accepted algorithms, comma-separated or repeated (default: asymmetric only)', repeatable: true },
+    ],
+    examples: [
+      'verify "$JWT" --jwks-uri https://auth.example.com/jwks --audience api',
+      'token | oauthctl verify - --issuer https://auth.example.com',
+      'verify "$JWT" --key public.pem --alg ES256',
+      'verify "$JWT" --secret-stdin < hmac.key',
+    ],
+    load: () => import('./commands/verify.js'),
+  },
+  {
+    path: ['decode'],
+    args: '[jwt]',
+    summary: 'show a JWT\'s header, claims and signature without verifying it ("-" reads stdin)',
+    fast: true,
+    options: [],
+    examples: ['decode eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln', 'token | oauthctl decode -', 'decode -o json "$(oauthctl token)"'],
+    load: async () => decode,
+  },
+  {
+    path: ['discover'],
+    args: '[issuer]',
+    summary: "print the authorization server's metadata",
+    options: [ISSUER_OPTION],
+    examples: ['discover https://accounts.google.com', 'discover --issuer https://auth.example.com -o json', 'discover -p staging'],
+    load: () => import('./commands/discover.js'),
+  },
+  {
+    path: ['completion'],
+    args: '<shell>',
+    summary: 'print a shell completion script (bash, zsh or fish)',
+    options: [],
+    examples: [
+      'completion bash > /etc/bash_completion.d/oauthctl',
+      'completion zsh > "${fpath[1]}/_oauthctl"',
+      'completion fish > ~/.config/fish/completions/oauthctl.fish',
+    ],
+    load: () => import('./commands/completion.js'),
+  },
+  {
+    path: ['profile'],
+    summary: 'manage profiles (saved settings; secrets go to the token store)',
+    examples: ['profile add dev --issuer https://auth.example.com --client-id cli', 'profile list', 'profile use dev'],
+    commands: [
+      {
+        path: ['profile', 'add'],
+        args: '<name>',
+        summary: 'save a profile (asks for what is missing on a terminal)',
+        options: SERVER_OPTIONS,
+        examples: [
+          'profile add dev --issuer https://auth.example.com --client-id cli',
+          'profile add ci --grant client_credentials --token-url https://auth.example.com/token --client-id ci --client-secret-stdin',
+        ],
+        load: () => import('./commands/profile-add.js'),
+      },
+      {
+        path: ['profile', 'list'],
+        summary: 'list profiles (* marks the current one)',
+        options: [{ flags: '--names', description: 'only the names, one per line (for scripts and shell completion)' }],
+        examples: ['profile list', 'profile list -o json'],
+        load: () => import('./commands/profile-list.js'),
+      },
+      {
+        path: ['profile', 'show'],
+        args: '[name]',
+        summary: 'show a profile (default: the current one)',
+        options: [],
+        examples: ['profile show', 'profile show dev -o json'],
+        load: () => import('./commands/profile-show.js'),
+      },
+      {
+        path: ['profile', 'remove'],
+        args: '<name>',
+        summary: 'remove a profile and its stored tokens and secret',
+        options: [],
+        examples: ['profile remove old', 'profile remove old -o json'],
+        load: () => import('./commands/profile-remove.js'),
+      },
+      {
+        path: ['profile', 'use'],
+        args: '<name>',
+        summary: 'make a profile the current one',
+        options: [],
+        examples: ['profile use dev', 'profile use prod && oauthctl token'],
+        load: () => import('./commands/profile-use.js'),
+      },
+    ],
+  },
+];
+
+/** The program's own help examples. */
+export const PROGRAM_EXAMPLES: readonly string[] = [
+  'login --issuer https://auth.example.com --client-id cli',
+  'login --grant client_credentials --token-url https://auth.example.com/token --client-id ci --client-secret-stdin',
+  'token',
+  'decode eyJhbGciOi...',
+];
