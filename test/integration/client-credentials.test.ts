@@ -212,6 +212,18 @@ describe('discover', () => {
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(served));
   });
 
+  it('takes the issuer as --issuer too, as every profile field (SPEC "Profiles"); two different ones are exit 2', async () => {
+    const served = await (await fetch(`${t.fixture.issuer}/.well-known/openid-configuration`)).text();
+    const json = await runCli(['discover', '--issuer', t.fixture.issuer, '-o', 'json'], { home: t.home });
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(served));
+    const before = t.fixture.stats.endpointRequests.discovery ?? 0;
+    const both = await runCli(['discover', 'https://other.example', '--issuer', t.fixture.issuer], { home: t.home });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^oauthctl: two issuers given/);
+    expect(t.fixture.stats.endpointRequests.discovery ?? 0).toBe(before);
+  });
+
   it('rejects metadata for another issuer (exit 4)', async () => {
     const res = await runCli(['discover', `${t.fixture.issuer}/`], { home: t.home });
     expect(res.code).toBe(4);
