@@ -8,6 +8,8 @@ import { Redactor } from '../http/redact.js';
 import type { IO } from '../io/io.js';
 import { inquirerPrompter, type Prompter } from '../io/prompter.js';
 import { createThemes, type Themes } from '../io/theme.js';
+import type { KeychainStoreOptions } from '../store/keychain.js';
+import { parseBackendChoice } from '../store/keyring-backend.js';
 import { openStore } from '../store/open.js';
 import type { StoreChoice, TokenStore } from '../store/types.js';
 import type { GlobalOptions } from './globals.js';
@@ -147,8 +149,12 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
   };
 }
 
-/** OAUTHCTL_KEYCHAIN_TIMEOUT_MS: the keychain deadline (undocumented knob for slow machines and tests). */
-function keychainOptions(env: Record<string, string | undefined>): { timeoutMs?: number } {
+/**
+ * OAUTHCTL_KEYCHAIN_TIMEOUT_MS: the keychain deadline (for slow machines and tests);
+ * OAUTHCTL_KEYCHAIN_BACKEND: `keyring` or `keytar` pins one binding (tests run both).
+ */
+function keychainOptions(env: Record<string, string | undefined>): KeychainStoreOptions {
   const ms = Number(env.OAUTHCTL_KEYCHAIN_TIMEOUT_MS);
-  return Number.isFinite(ms) && ms > 0 ? { timeoutMs: ms } : {};
+  const backend = parseBackendChoice(env.OAUTHCTL_KEYCHAIN_BACKEND);
+  return { env, ...(Number.isFinite(ms) && ms > 0 ? { timeoutMs: ms } : {}), ...(backend ? { backend } : {}) };
 }

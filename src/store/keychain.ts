@@ -1,36 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { encodeAscii, parseChunkHeader, partAccount, splitIntoChunks, type ChunkHeader } from './chunks.js';
+import { formatMs } from './dbus-probe.js';
 import { isStoreEntry } from './entry.js';
+import { BackendUnavailable, loadKeyringBackend, type BackendChoice, type KeyringBackend } from './keyring-backend.js';
 import { assertProfileName } from './profile-name.js';
 import type { StoreEntry, TokenStore } from './types.js';
 
+export type { KeyringBackend } from './keyring-backend.js';
+
 /**
- * `--token-store keychain`: the OS keychain through keytar, service `oauthctl`, one entry per
- * profile (account = profile name) (SPEC "Token store").
+ * `--token-store keychain`: the OS keychain, service `oauthctl`, one entry per profile (account =
+ * profile name) (SPEC "Token store"), through @napi-rs/keyring or keytar (keyring-backend.ts).
  *
- * - keytar is an optional native dependency, loaded on first use only (STYLE "Load lazily"): a
- *   missing or broken build makes the store unavailable, it does not break the CLI.
- * - Every keytar call has a deadline (default 3 s): a locked or absent keychain must never hang a
- *   script. After one call has timed out, later calls fail at once instead of waiting again.
+ * - The binding is loaded on first use only (STYLE "Load lazily"): a missing or broken one makes
+ *   the store unavailable, it does not break the CLI.
+ * - Every call has a deadline (default 3 s): a locked or absent keychain must never hang a script.
+ *   After one call has timed out, later calls fail at once instead of waiting again. On Linux the
+ *   D-Bus probe runs first, inside the same deadline, so a silent bus is detected before a native
+ *   call could block on it (SPEC "Safety": "a native call still hanging never keeps the process
+ *   alive").
  * - "Not found" is `undefined`; entries larger than `maxEntryChars` are split (see chunks.ts).
  * - A value that does not parse is reported once through `warn` and read as "no entry", like a
  *   damaged tokens.json (SPEC "Damaged files"); the next put replaces it.
  */
-
-/** The part of keytar's API the store uses; tests inject a fake. */
-export interface KeytarLike {
-  getPassword(service: string, account: string): Promise<string | null>;
-  setPassword(service: string, account: string, password: string): Promise<void>;
-  deletePassword(service: string, account: string): Promise<boolean>;
-}
-
 export interface KeychainStoreOptions {
-  /** Deadline for each keytar call. */
+  /** Deadline for each keychain call. */
   timeoutMs?: number;
   /** Longest value kept in one keychain entry; longer ones are split. */
   maxEntryChars?: number;
-  loadKeytar?: () => Promise<KeytarLike>;
+  /** Which binding (`OAUTHCTL_KEYCHAIN_BACKEND`); default: @napi-rs/keyring, else keytar. */
+  backend?: BackendChoice;
+  /** The environment the D-Bus probe reads (DBUS_SESSION_BUS_ADDRESS). */
+  env?: Record<string, string | undefined>;
+  /** Replaces the binding (and the D-Bus probe): tests inject a fake. */
+  loadBackend?: () => Promise<KeyringBackend>;
   /** Reports a damaged entry; one line for stderr. */
   warn?: (msg: string) => void;
 }
@@ -47,7 +51,7 @@ export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 3000;
 /** Windows caps a credential blob at 2560 bytes; entries are ASCII, so chars = bytes. */
 export const DEFAULT_MAX_ENTRY_CHARS = 2000;
 
-/** The keychain cannot be used: keytar missing, no D-Bus/Secret Service, locked, or too slow. */
+/** The keychain cannot be used: no binding, no D-Bus/Secret Service, locked, or too slow. */
 export class KeychainUnavailableError extends UsageError {
   readonly reason: string;
   constructor(reason: string, cause?: unknown) {
@@ -65,19 +69,23 @@ export function createKeychainStore(opts: KeychainStoreOptions = {}): KeychainSt
   const timeoutMs = opts.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
   const maxChars = opts.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS;
   if (maxChars < 64) throw new RangeError('maxEntryChars must be at least 64');
-  const loadKeytar = opts.loadKeytar ?? importKeytar;
+  const loadBackend =
+    opts.loadBackend ?? (() => loadKeyringBackend({ choice: opts.backend, env: opts.env, timeoutMs }));
   const warned = new Set<string>();
-  let keytar: Promise<KeytarLike> | undefined;
+  let backend: Promise<KeyringBackend> | undefined;
   let stuck: KeychainUnavailableError | undefined;
 
-  /** One keytar call under the deadline; every failure becomes KeychainUnavailableError. */
-  async function call<T>(fn: (k: KeytarLike) => Promise<T>): Promise<T> {
+  /** One keychain call under the deadline; every failure becomes KeychainUnavailableError. */
+  async function call<T>(fn: (k: KeyringBackend) => Promise<T>): Promise<T> {
     if (stuck) throw stuck;
-    keytar ??= loadKeytar().catch((err: unknown) => {
-      throw new KeychainUnavailableError(`keytar could not be loaded (${firstLine(err)})`, err);
+    backend ??= loadBackend().catch((err: unknown) => {
+      throw new KeychainUnavailableError(
+        err instanceof BackendUnavailable ? err.message : `the keychain binding could not be loaded (${firstLine(err)})`,
+        err,
+      );
     });
     try {
-      return await withDeadline(async () => fn(await keytar!), timeoutMs);
+      return await withDeadline(async () => fn(await backend!), timeoutMs);
     } catch (err) {
       if (err instanceof KeychainUnavailableError) {
         if (err.reason.startsWith('no answer')) stuck = err;
@@ -183,24 +191,6 @@ export function createKeychainStore(opts: KeychainStoreOptions = {}): KeychainSt
   }
 }
 
-/** keytar is CommonJS: its functions sit on the default export (named exports are incomplete). */
-async function importKeytar(): Promise<KeytarLike> {
-  const mod: unknown = await import('keytar');
-  const candidates = [(mod as { default?: unknown }).default, mod];
-  const keytar = candidates.find(isKeytarLike);
-  if (!keytar) throw new Error('the keytar module does not export getPassword/setPassword/deletePassword');
-  return keytar;
-}
-
-function isKeytarLike(value: unknown): value is KeytarLike {
-  const k = value as Partial<Record<keyof KeytarLike, unknown>> | null | undefined;
-  return (
-    typeof k?.getPassword === 'function' &&
-    typeof k.setPassword === 'function' &&
-    typeof k.deletePassword === 'function'
-  );
-}
-
 /** Settles like `work()`, or rejects with "no answer within …" once `ms` have passed. */
 function withDeadline<T>(work: () => Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -212,9 +202,6 @@ function withDeadline<T>(work: () => Promise<T>, ms: number): Promise<T> {
   });
 }
 
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
 
 function newChunkId(): string {
   return randomBytes(4).toString('hex');

@@ -1,6 +1,6 @@
 /**
- * The keychain store against a real Secret Service (keytar → libsecret → gnome-keyring). Run it
- * inside a D-Bus session with an unlocked keyring:
+ * The keychain store against a real Secret Service, through each binding (@napi-rs/keyring and
+ * keytar → libsecret → gnome-keyring). Run it inside a D-Bus session with an unlocked keyring:
  *
  *   dbus-run-session -- sh -c 'printf pw | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null; npx vitest run test/keychain'
  *
@@ -24,10 +24,14 @@ const inCi = Boolean(process.env.CI);
 const repoRoot = join(import.meta.dirname, '../..');
 const run = `${process.pid}-${Date.now().toString(36)}`;
 
-/** `secret-tool lookup`: what libsecret itself finds, independent of keytar. */
-async function secretToolLookup(account: string): Promise<string | undefined> {
+/** The Secret Service attribute that holds the account: keytar says `account`, keyring-rs `username`. */
+const ACCOUNT_ATTRIBUTE = { keyring: 'username', keytar: 'account' } as const;
+type Backend = keyof typeof ACCOUNT_ATTRIBUTE;
+
+/** `secret-tool lookup`: what libsecret itself finds, independent of the binding. */
+async function secretToolLookup(backend: Backend, account: string): Promise<string | undefined> {
   try {
-    const { stdout } = await promisify(execFile)('secret-tool', ['lookup', 'service', 'oauthctl', 'account', account]);
+    const { stdout } = await promisify(execFile)('secret-tool', ['lookup', 'service', 'oauthctl', ACCOUNT_ATTRIBUTE[backend], account]);
     return stdout.replace(/\n$/, '');
   } catch (err) {
     if ((err as { code?: unknown }).code === 1) return undefined; // not found
@@ -52,12 +56,12 @@ function entry(idToken: string): StoreEntry {
 }
 
 // Needs a session bus (npm test provides one); skipped only outside CI, see the comment at the top.
-describe.skipIf(!hasBus && !inCi)('keychain store with the real Secret Service', () => {
+describe.skipIf(!hasBus && !inCi).each(['keyring', 'keytar'] as const)('keychain store with the real Secret Service through %s', (backend) => {
   let home: string;
   let store: TokenStore;
   const used: string[] = [];
   const profile = (name: string) => {
-    const p = `oauthctl-test-${name}-${run}`;
+    const p = `oauthctl-test-${backend}-${name}-${run}`;
     used.push(p);
     return p;
   };
@@ -66,7 +70,7 @@ describe.skipIf(!hasBus && !inCi)('keychain store with the real Secret Service',
     expect(hasBus, 'DBUS_SESSION_BUS_ADDRESS is unset: run this file under dbus-run-session (see the comment at the top)').toBe(true);
     home = await mkdtemp(join(tmpdir(), 'oauthctl-keychain-'));
     const warnings: string[] = [];
-    store = await openStore({ choice: 'keychain', home, warn: (m) => warnings.push(m) });
+    store = await openStore({ choice: 'keychain', home, warn: (m) => warnings.push(m), keychain: { backend } });
     expect(warnings).toEqual([]);
   });
 
@@ -80,11 +84,11 @@ describe.skipIf(!hasBus && !inCi)('keychain store with the real Secret Service',
     const value = entry('eyJ.small.sig');
     await store.put(p, value);
     expect(await store.get(p)).toEqual(value);
-    expect(JSON.parse((await secretToolLookup(p))!)).toEqual(value);
+    expect(JSON.parse((await secretToolLookup(backend, p))!)).toEqual(value);
 
     await store.delete(p);
     expect(await store.get(p)).toBeUndefined();
-    expect(await secretToolLookup(p)).toBeUndefined();
+    expect(await secretToolLookup(backend, p)).toBeUndefined();
   });
 
   it('splits a large token set across entries and removes every part on delete', async () => {
@@ -93,11 +97,11 @@ describe.skipIf(!hasBus && !inCi)('keychain store with the real Secret Service',
     await store.put(p, value);
     expect(await store.get(p)).toEqual(value);
 
-    const header = JSON.parse((await secretToolLookup(p))!) as { oauthctl_chunks: number; id: string };
+    const header = JSON.parse((await secretToolLookup(backend, p))!) as { oauthctl_chunks: number; id: string };
     expect(header.oauthctl_chunks).toBeGreaterThanOrEqual(5);
     const parts: string[] = [];
     for (let i = 1; i <= header.oauthctl_chunks; i++) {
-      const part = await secretToolLookup(partAccount(p, header.id, i));
+      const part = await secretToolLookup(backend, partAccount(p, header.id, i));
       expect(part, `part ${i}`).toBeDefined();
       expect(part!.length).toBeLessThanOrEqual(2000);
       parts.push(part!);
@@ -105,15 +109,15 @@ describe.skipIf(!hasBus && !inCi)('keychain store with the real Secret Service',
     expect(JSON.parse(parts.join(''))).toEqual(value);
 
     await store.put(p, entry('short'));
-    expect(await secretToolLookup(partAccount(p, header.id, 1))).toBeUndefined();
+    expect(await secretToolLookup(backend, partAccount(p, header.id, 1))).toBeUndefined();
     expect(await store.get(p)).toEqual(entry('short'));
 
     await store.put(p, value);
-    const header2 = JSON.parse((await secretToolLookup(p))!) as { oauthctl_chunks: number; id: string };
+    const header2 = JSON.parse((await secretToolLookup(backend, p))!) as { oauthctl_chunks: number; id: string };
     await store.delete(p);
-    expect(await secretToolLookup(p)).toBeUndefined();
+    expect(await secretToolLookup(backend, p)).toBeUndefined();
     for (let i = 1; i <= header2.oauthctl_chunks; i++) {
-      expect(await secretToolLookup(partAccount(p, header2.id, i))).toBeUndefined();
+      expect(await secretToolLookup(backend, partAccount(p, header2.id, i))).toBeUndefined();
     }
   });
 });

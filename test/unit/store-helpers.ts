@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import type { KeytarLike } from '../../src/store/keychain.js';
+import type { KeyringBackend } from '../../src/store/keychain.js';
 import type { StoreEntry } from '../../src/store/types.js';
 
 /** A fresh directory under the OS temp dir, removed after the current test. */
@@ -33,7 +33,7 @@ export function sampleEntry(overrides: Partial<NonNullable<StoreEntry['tokens']>
 }
 
 /** An in-memory keytar: `entries` maps "service\0account" to the stored value. */
-export function fakeKeytar(): KeytarLike & { entries: Map<string, string>; accounts(): string[] } {
+export function fakeKeytar(): KeyringBackend & { entries: Map<string, string>; accounts(): string[] } {
   const entries = new Map<string, string>();
   const key = (service: string, account: string) => `${service}\0${account}`;
   return {
@@ -52,7 +52,7 @@ export function fakeKeytar(): KeytarLike & { entries: Map<string, string>; accou
 }
 
 /** A keytar whose calls never settle: a locked keychain waiting on a prompt nobody answers. */
-export function silentKeytar(): KeytarLike {
+export function silentKeytar(): KeyringBackend {
   const never = () => new Promise<never>(() => undefined);
   return { getPassword: never, setPassword: never, deletePassword: never };
 }

@@ -4,15 +4,15 @@ import {
   createKeychainStore,
   KeychainUnavailableError,
   type KeychainStoreOptions,
-  type KeytarLike,
+  type KeyringBackend,
 } from '../../src/store/keychain.js';
 import { fakeKeytar, sampleEntry, silentKeytar } from './store-helpers.js';
 
-function setup(keytar: KeytarLike = fakeKeytar(), opts: KeychainStoreOptions = {}) {
+function setup(keytar: KeyringBackend = fakeKeytar(), opts: KeychainStoreOptions = {}) {
   const warnings: string[] = [];
-  const loadKeytar = vi.fn(async () => keytar);
-  const store = createKeychainStore({ loadKeytar, warn: (m) => warnings.push(m), ...opts });
-  return { store, warnings, loadKeytar };
+  const loadBackend = vi.fn(async () => keytar);
+  const store = createKeychainStore({ loadBackend, warn: (m) => warnings.push(m), ...opts });
+  return { store, warnings, loadBackend };
 }
 
 const bigEntry = () => sampleEntry({ id_token: 'x'.repeat(10_000) });
@@ -22,14 +22,14 @@ afterEach(() => {
 });
 
 describe('keychain token store', () => {
-  it('loads keytar only when first used', async () => {
-    const { store, loadKeytar } = setup();
+  it('loads the binding only when first used', async () => {
+    const { store, loadBackend } = setup();
     expect(store.kind).toBe('keychain');
     expect(store.location).toBe('OS keychain (service oauthctl)');
-    expect(loadKeytar).not.toHaveBeenCalled();
+    expect(loadBackend).not.toHaveBeenCalled();
     await store.get('default');
     await store.get('default');
-    expect(loadKeytar).toHaveBeenCalledTimes(1);
+    expect(loadBackend).toHaveBeenCalledTimes(1);
   });
 
   it('reads "not found" as undefined', async () => {
@@ -159,13 +159,13 @@ describe('keychain token store', () => {
       expect(await result).toMatchObject({ reason: 'no answer within 3s' });
     });
 
-    it('is unavailable when keytar cannot be loaded', async () => {
+    it('is unavailable when no binding can be loaded', async () => {
       const store = createKeychainStore({
-        loadKeytar: () => Promise.reject(new Error("Cannot find package 'keytar'\nstack…")),
+        loadBackend: () => Promise.reject(new Error("Cannot find package 'keytar'\nstack…")),
       });
       await expect(store.probe()).rejects.toMatchObject({
         name: 'KeychainUnavailableError',
-        reason: "keytar could not be loaded (Cannot find package 'keytar')",
+        reason: "the keychain binding could not be loaded (Cannot find package 'keytar')",
       });
     });
 

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import type { KeytarLike } from '../../src/store/keychain.js';
+import type { KeyringBackend } from '../../src/store/keychain.js';
 import { openStore } from '../../src/store/open.js';
 import type { StoreChoice, TokenStore } from '../../src/store/types.js';
 import { fakeKeytar, sampleEntry, silentKeytar, tempDir } from './store-helpers.js';
 
-async function open(choice: StoreChoice, keytar: KeytarLike | Error) {
+async function open(choice: StoreChoice, keytar: KeyringBackend | Error) {
   const home = await tempDir();
   const warnings: string[] = [];
-  const loadKeytar = async () => {
+  const loadBackend = async () => {
     if (keytar instanceof Error) throw keytar;
     return keytar;
   };
@@ -17,7 +17,7 @@ async function open(choice: StoreChoice, keytar: KeytarLike | Error) {
   let store: TokenStore | undefined;
   let error: unknown;
   try {
-    store = await openStore({ choice, home, warn: (m) => warnings.push(m), keychain: { loadKeytar, timeoutMs: 200 } });
+    store = await openStore({ choice, home, warn: (m) => warnings.push(m), keychain: { loadBackend, timeoutMs: 200 } });
   } catch (err) {
     error = err;
   }
@@ -64,7 +64,7 @@ describe('openStore', () => {
   });
 
   it.each([
-    ['cannot be loaded', new Error('Cannot find package keytar'), 'keytar could not be loaded'],
+    ['cannot be loaded', new Error('Cannot find package keytar'), 'the keychain binding could not be loaded'],
     ['never answers', silentKeytar(), 'no answer within 200ms'],
   ])('auto falls back to the file with exactly one warning when keytar %s', async (_, keytar, reason) => {
     const { store, home, warnings, elapsed } = await open('auto', keytar);

@@ -1,0 +1,102 @@
+/**
+ * The native keychain bindings (SPEC "Token store"): @napi-rs/keyring (N-API, prebuilt binaries
+ * for macOS, Windows and Linux shipped through npm, so it installs without a compiler), else
+ * keytar (archived; an optional dependency that builds from source where its download fails).
+ * Both are loaded only when the keychain is first used (STYLE "Load lazily").
+ *
+ * On Linux both talk to the Secret Service over D-Bus; before either is loaded, a JavaScript probe
+ * (dbus-probe.ts) checks under the deadline that the bus and the service answer, because a native
+ * call blocked on a silent bus could not be abandoned.
+ */
+
+/** The part of a keychain binding the store uses (keytar's shape); tests inject a fake. */
+export interface KeyringBackend {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+/** `OAUTHCTL_KEYCHAIN_BACKEND`: `keyring` (@napi-rs/keyring only), `keytar` (keytar only), or both in that order. */
+export type BackendChoice = 'auto' | 'keyring' | 'keytar';
+
+export interface LoadBackendOptions {
+  choice?: BackendChoice;
+  env?: Record<string, string | undefined>;
+  platform?: NodeJS.Platform;
+  /** Deadline for the D-Bus probe. */
+  timeoutMs: number;
+}
+
+/** Why the keychain cannot be used at all; the store turns it into KeychainUnavailableError. */
+export class BackendUnavailable extends Error {}
+
+export async function loadKeyringBackend(opts: LoadBackendOptions): Promise<KeyringBackend> {
+  const platform = opts.platform ?? process.platform;
+  const env = opts.env ?? process.env;
+  if (platform !== 'darwin' && platform !== 'win32') {
+    const { probeSecretService } = await import('./dbus-probe.js');
+    const answer = await probeSecretService(env, opts.timeoutMs);
+    if (!answer.ok) throw new BackendUnavailable(answer.reason);
+  }
+  const choice = opts.choice ?? 'auto';
+  const failures: string[] = [];
+  if (choice !== 'keytar') {
+    try {
+      return await importNapiKeyring(platform);
+    } catch (err) {
+      failures.push(`@napi-rs/keyring: ${firstLine(err)}`);
+    }
+  }
+  if (choice !== 'keyring') {
+    try {
+      return await importKeytar();
+    } catch (err) {
+      failures.push(`keytar: ${firstLine(err)}`);
+    }
+  }
+  throw new BackendUnavailable(`no keychain binding could be loaded (${failures.join('; ')})`);
+}
+
+/**
+ * @napi-rs/keyring's AsyncEntry runs each call off the main thread, so the store's deadline timer
+ * still fires while it waits. On Linux the entry is pinned to the Secret Service: the library's
+ * other Linux store, the kernel keyring, forgets everything at logout, and `auto` should then
+ * rather use the file.
+ */
+async function importNapiKeyring(platform: NodeJS.Platform): Promise<KeyringBackend> {
+  const { AsyncEntry } = await import('@napi-rs/keyring');
+  const options = platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
+  const entry = (service: string, account: string) => new AsyncEntry(service, account, options);
+  return {
+    getPassword: (service, account) => entry(service, account).getPassword(),
+    setPassword: (service, account, password) => entry(service, account).setPassword(password),
+    deletePassword: (service, account) => entry(service, account).deletePassword(),
+  };
+}
+
+/** keytar is CommonJS: its functions sit on the default export (named exports are incomplete). */
+async function importKeytar(): Promise<KeyringBackend> {
+  const mod: unknown = await import('keytar');
+  const candidates = [(mod as { default?: unknown }).default, mod];
+  const keytar = candidates.find(isKeyringBackend);
+  if (!keytar) throw new Error('the keytar module does not export getPassword/setPassword/deletePassword');
+  return keytar;
+}
+
+function isKeyringBackend(value: unknown): value is KeyringBackend {
+  const k = value as Partial<Record<keyof KeyringBackend, unknown>> | null | undefined;
+  return (
+    typeof k?.getPassword === 'function' &&
+    typeof k.setPassword === 'function' &&
+    typeof k.deletePassword === 'function'
+  );
+}
+
+export function parseBackendChoice(value: string | undefined): BackendChoice | undefined {
+  return value === 'keyring' || value === 'keytar' || value === 'auto' ? value : undefined;
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n', 1)[0] ?? text;
+}
