@@ -1,13 +1,18 @@
 /**
  * The built CLI with the real Secret Service (run inside `scripts/with-keyring.sh`, which
- * `npm test` does): tokens go to the keychain and no tokens.json appears; with no D-Bus, `auto`
- * falls back to the file with exactly one warning.
+ * `npm test` does), through @napi-rs/keyring and through keytar (OAUTHCTL_KEYCHAIN_BACKEND):
+ * tokens go to the keychain and no tokens.json appears; with no D-Bus, or a D-Bus that accepts
+ * the connection and never answers, `auto` falls back to the file and `keychain` exits 2, and the
+ * process ends on its own.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, useFixture } from '../integration/cli.js';
 
 const hasBus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
@@ -30,25 +35,29 @@ function login(profile: string, store: string, env: Record<string, string | unde
 
 // Skipped only on a developer machine without a session bus (e.g. macOS running vitest
 // directly); under CI the throw above fails the file instead.
-describe.skipIf(!hasBus)('keychain store through the CLI', () => {
+/** The Secret Service attribute holding the account: keytar says `account`, keyring-rs `username`. */
+const ACCOUNT_ATTRIBUTE = { keyring: 'username', keytar: 'account' } as const;
+
+describe.skipIf(!hasBus).each(['keyring', 'keytar'] as const)('keychain store through the CLI with %s', (backend) => {
   it('stores and reads the token set in the Secret Service; tokens.json stays absent', async () => {
-    const profile = `cli-${process.pid}-${Date.now().toString(36)}`;
-    const res = await login(profile, 'keychain');
+    const profile = `cli-${backend}-${process.pid}-${Date.now().toString(36)}`;
+    const BACKEND = { ...SLOW_OK, OAUTHCTL_KEYCHAIN_BACKEND: backend };
+    const res = await login(profile, 'keychain', BACKEND);
     expect(res.stderr).toContain('OS keychain');
     expect(res.code).toBe(0);
-    const token = await runCli(['token', '-p', profile, '--token-store', 'keychain'], { home: t.home, env: SLOW_OK });
+    const token = await runCli(['token', '-p', profile, '--token-store', 'keychain'], { home: t.home, env: BACKEND });
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^\S+\n$/);
     expect(existsSync(join(t.home, 'tokens.json'))).toBe(false);
 
-    const { stdout } = await promisify(execFile)('secret-tool', ['lookup', 'service', 'oauthctl', 'account', profile]);
+    const { stdout } = await promisify(execFile)('secret-tool', ['lookup', 'service', 'oauthctl', ACCOUNT_ATTRIBUTE[backend], profile]);
     expect(stdout).toContain(token.stdout.trim());
 
-    const show = await runCli(['token', 'show', '-p', profile, '-o', 'json', '--token-store', 'keychain'], { home: t.home, env: SLOW_OK });
+    const show = await runCli(['token', 'show', '-p', profile, '-o', 'json', '--token-store', 'keychain'], { home: t.home, env: BACKEND });
     expect(JSON.parse(show.stdout)).toMatchObject({ store: 'keychain', profile });
-    expect((await runCli(['profile', 'add', profile, '--token-url', `${t.fixture.issuer}/token`, '--client-id', 'x', '--client-auth', 'none', '--token-store', 'keychain'], { home: t.home, env: SLOW_OK })).code).toBe(0);
-    expect((await runCli(['profile', 'remove', profile, '--token-store', 'keychain'], { home: t.home, env: SLOW_OK })).code).toBe(0);
-    const gone = await runCli(['token', '-p', profile, '--token-store', 'keychain'], { home: t.home, env: SLOW_OK });
+    expect((await runCli(['profile', 'add', profile, '--token-url', `${t.fixture.issuer}/token`, '--client-id', 'x', '--client-auth', 'none', '--token-store', 'keychain'], { home: t.home, env: BACKEND })).code).toBe(0);
+    expect((await runCli(['profile', 'remove', profile, '--token-store', 'keychain'], { home: t.home, env: BACKEND })).code).toBe(0);
+    const gone = await runCli(['token', '-p', profile, '--token-store', 'keychain'], { home: t.home, env: BACKEND });
     expect(gone.code).toBe(5);
   });
 });
@@ -66,5 +75,60 @@ describe('auto without D-Bus', () => {
     const res = await login('nobus', 'keychain', { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: undefined });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('hint: use --token-store file');
+  });
+});
+
+/** A "D-Bus" that accepts every connection and never says a word. */
+describe('a D-Bus that accepts the connection and never answers', () => {
+  let dir: string;
+  let server: Server;
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const DEADLINE = { OAUTHCTL_KEYCHAIN_TIMEOUT_MS: '700', DISPLAY: undefined };
+  const silentBus = () => ({ DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'bus')},guid=0123456789abcdef` });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'oauthctl-silent-bus-'));
+    server = createServer((socket) => {
+      accepted++;
+      sockets.add(socket);
+      socket.on('data', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(join(dir, 'bus'), resolve));
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(['keyring', 'keytar'])('`--token-store keychain` (%s) says "no answer" and exits 2 on its own', async (backend) => {
+    const before = accepted;
+    const res = await runCli(['token', '-p', 'silent', '--token-store', 'keychain'], {
+      home: t.home,
+      env: { ...silentBus(), ...DEADLINE, OAUTHCTL_KEYCHAIN_BACKEND: backend },
+      timeoutMs: 15_000,
+    });
+    expect(res.signal).toBeNull(); // ended by itself, not by runCli's kill
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('OS keychain unavailable: no answer within 700ms');
+    expect(accepted).toBeGreaterThan(before); // it really talked to our silent bus
+  });
+
+  it('`auto` goes on with the file store and the command ends normally', async () => {
+    const login = await runCli(
+      ['login', '-p', 'silent', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', t.fixture.clients.confidentialBasic.id, '--scope', 'people:read'],
+      { home: t.home, env: { ...silentBus(), ...DEADLINE, OAUTHCTL_TOKEN_STORE: 'auto', OAUTHCTL_CLIENT_SECRET: t.fixture.clients.confidentialBasic.secret }, timeoutMs: 15_000 },
+    );
+    expect(login.signal).toBeNull();
+    expect(login.code).toBe(0);
+    expect(login.stderr).toContain('no answer within 700ms');
+    const token = await runCli(['token', '-p', 'silent'], { home: t.home, env: { ...silentBus(), ...DEADLINE, OAUTHCTL_TOKEN_STORE: 'auto' }, timeoutMs: 15_000 });
+    expect(token.signal).toBeNull();
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/^\S+\n$/);
+    expect(token.stderr).toBe(''); // reading stays quiet (SPEC "Token store")
   });
 });
