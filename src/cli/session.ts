@@ -123,7 +123,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
       const { profileLockPath, withLock } = await import('../store/lock.js');
       return withLock(profileLockPath(home, profile), fn);
     },
-    store: () => (store ??= openStore({ choice: storeChoice, home, warn, keychain: keychainOptions(rt.env) })),
+    store: () => (store ??= openStore({ choice: storeChoice, home, warn, note, keychain: keychainOptions(rt.env) })),
   };
 
   return {

@@ -10,13 +10,18 @@ import type { StoreChoice, StoreEntry, TokenStore } from './types.js';
  * `keychain` and `auto` probe the keychain once, under its deadline, before anything is stored:
  * - `keychain`: no answer is an error (KeychainUnavailableError: a UsageError with code
  *   `keychain_unavailable` and the hint `use --token-store file`);
- * - `auto`: no answer falls back to the file store with exactly one warning.
+ * - `auto`: no answer falls back to the file store, quietly: while tokens.json does not exist yet,
+ *   the store's `fallback` holds the sentence for the command that writes a new token set there
+ *   (SPEC "Token store": said once); `note` (shown under -v) says it every time.
  */
 export interface OpenStoreOptions {
   choice: StoreChoice;
   /** The oauthctl home (SPEC "Profiles and files"), resolved by the config layer. */
   home: string;
+  /** Damaged files and entries: always said. */
   warn: (msg: string) => void;
+  /** Only under -v. */
+  note?: (msg: string) => void;
   keychain?: Omit<KeychainStoreOptions, 'warn'>;
 }
 
@@ -38,12 +43,14 @@ export async function openStore(opts: OpenStoreOptions): Promise<TokenStore> {
       const keychain = createKeychainStore({ ...opts.keychain, warn });
       try {
         await keychain.probe();
-        return autoStore(keychain, () => createFileStore({ home, warn }), warn);
+        return autoStore(keychain, () => createFileStore({ home, warn }), opts.note);
       } catch (err) {
         if (!(err instanceof KeychainUnavailableError)) throw err;
         const file = createFileStore({ home, warn });
-        warn(`OS keychain unavailable (${err.reason}); storing tokens in ${file.location} (mode 0600)`);
-        return file;
+        const fallback = `OS keychain unavailable (${err.reason}); storing tokens in ${file.location} (mode 0600)`;
+        opts.note?.(fallback);
+        // Said once per home: by the login that starts tokens.json, not by every later one.
+        return existsSync(file.location) ? file : Object.assign(file, { fallback });
       }
     }
   }
@@ -51,15 +58,19 @@ export async function openStore(opts: OpenStoreOptions): Promise<TokenStore> {
 
 /**
  * `auto` after a successful probe. A keyring that is running but locked answers reads (nothing
- * found) and refuses writes, so a write that the keychain refuses goes to the file store with
- * one warning instead of losing the tokens; reads then look in the file too.
+ * found) and refuses writes, so a write that the keychain refuses goes to the file store instead
+ * of losing the tokens (and `fallback` says so); reads then look in the file too.
  */
-function autoStore(keychain: TokenStore, openFile: () => TokenStore, warn: (msg: string) => void): TokenStore {
+function autoStore(keychain: TokenStore, openFile: () => TokenStore, note?: (msg: string) => void): TokenStore {
   let file: TokenStore | undefined;
   const fileStore = () => (file ??= openFile());
   const fileExists = () => file !== undefined || existsSync(fileStore().location);
   let active: TokenStore = keychain;
+  let fallback: string | undefined;
   return {
+    get fallback() {
+      return fallback;
+    },
     get kind() {
       return active.kind;
     },
@@ -77,7 +88,8 @@ function autoStore(keychain: TokenStore, openFile: () => TokenStore, warn: (msg:
         } catch (err) {
           if (!isKeychainUnavailable(err)) throw err;
           active = fileStore();
-          warn(`OS keychain refused the write (${err.reason}); storing tokens in ${active.location} (mode 0600)`);
+          fallback = `OS keychain refused the write (${err.reason}); storing tokens in ${active.location} (mode 0600)`;
+          note?.(fallback);
         }
       }
       await fileStore().put(profile, entry);

@@ -41,6 +41,12 @@ export interface TokenStore {
   readonly kind: StoreKind;
   /** Human description for `token show` and warnings, e.g. "OS keychain" or the file's path. */
   readonly location: string;
+  /**
+   * Set when `auto` could not use the keychain and keeps tokens in the file instead: the one
+   * sentence saying so. The store never prints it; the command that writes a new token set
+   * (`login`) does, so reading, renewing and printing stay quiet (SPEC "Token store").
+   */
+  readonly fallback?: string;
   get(profile: string): Promise<StoreEntry | undefined>;
   /** Replaces the whole entry of `profile`. */
   put(profile: string, entry: StoreEntry): Promise<void>;

@@ -9,6 +9,7 @@ import { fakeKeytar, sampleEntry, silentKeytar, tempDir } from './store-helpers.
 async function open(choice: StoreChoice, keytar: KeyringBackend | Error) {
   const home = await tempDir();
   const warnings: string[] = [];
+  const notes: string[] = [];
   const loadBackend = async () => {
     if (keytar instanceof Error) throw keytar;
     return keytar;
@@ -17,11 +18,11 @@ async function open(choice: StoreChoice, keytar: KeyringBackend | Error) {
   let store: TokenStore | undefined;
   let error: unknown;
   try {
-    store = await openStore({ choice, home, warn: (m) => warnings.push(m), keychain: { loadBackend, timeoutMs: 200 } });
+    store = await openStore({ choice, home, warn: (m) => warnings.push(m), note: (m) => notes.push(m), keychain: { loadBackend, timeoutMs: 200 } });
   } catch (err) {
     error = err;
   }
-  return { store, error, warnings, home, elapsed: Date.now() - started };
+  return { store, error, warnings, notes, home, elapsed: Date.now() - started };
 }
 
 describe('openStore', () => {
@@ -66,17 +67,46 @@ describe('openStore', () => {
   it.each([
     ['cannot be loaded', new Error('Cannot find package keytar'), 'the keychain binding could not be loaded'],
     ['never answers', silentKeytar(), 'no answer within 200ms'],
-  ])('auto falls back to the file with exactly one warning when keytar %s', async (_, keytar, reason) => {
-    const { store, home, warnings, elapsed } = await open('auto', keytar);
+  ])('auto falls back to the file quietly, keeping the one sentence in `fallback`, when the keychain %s', async (_, keytar, reason) => {
+    const { store, home, warnings, notes, elapsed } = await open('auto', keytar);
     expect(store?.kind).toBe('file');
     const path = join(home, 'tokens.json');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^OS keychain unavailable \(.+\); storing tokens in .+ \(mode 0600\)$/);
-    expect(warnings[0]).toContain(reason);
-    expect(warnings[0]).toContain(path);
+    expect(warnings).toEqual([]);
+    expect(store!.fallback).toMatch(/^OS keychain unavailable \(.+\); storing tokens in .+ \(mode 0600\)$/);
+    expect(store!.fallback).toContain(reason);
+    expect(store!.fallback).toContain(path);
+    expect(notes).toEqual([store!.fallback]); // shown under -v only
     expect(elapsed).toBeLessThan(1000);
     await store!.put('p', sampleEntry());
     expect(await store!.get('p')).toEqual(sampleEntry());
-    expect(warnings).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it('auto with a keychain that answers reads but refuses writes: the write goes to the file, quietly, and `fallback` says so', async () => {
+    const locked = fakeKeytar();
+    locked.setPassword = () => Promise.reject(new Error('Cannot create an item in a locked collection'));
+    const { store, home, warnings } = await open('auto', locked);
+    expect(store?.kind).toBe('keychain');
+    expect(store!.fallback).toBeUndefined();
+    await store!.put('p', sampleEntry());
+    expect(store!.kind).toBe('file');
+    expect(store!.fallback).toBe(`OS keychain refused the write (Cannot create an item in a locked collection); storing tokens in ${join(home, 'tokens.json')} (mode 0600)`);
+    expect(await store!.get('p')).toEqual(sampleEntry());
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('openStore auto fallback, said once per home', () => {
+  it('has no `fallback` sentence once tokens.json exists', async () => {
+    const home = await tempDir();
+    const loadBackend = async (): Promise<KeyringBackend> => {
+      throw new Error('no binding');
+    };
+    const first = await openStore({ choice: 'auto', home, warn: () => undefined, keychain: { loadBackend } });
+    expect(first.fallback).toContain('OS keychain unavailable');
+    await first.put('p', sampleEntry());
+    const second = await openStore({ choice: 'auto', home, warn: () => undefined, keychain: { loadBackend } });
+    expect(second.kind).toBe('file');
+    expect(second.fallback).toBeUndefined();
   });
 });

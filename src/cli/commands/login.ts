@@ -84,6 +84,8 @@ export async function run(opts: LoginOptions, session: Session): Promise<void> {
   const tokens = await login(req, session.app, interaction);
   // The secret is kept with the tokens (never in config.json) so `token` can renew them later.
   await store.put(profileName, { ...entry, tokens, ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}) });
+  // The one place the keychain fallback is said: this command wrote a new token set (SPEC "Token store").
+  if (store.fallback) session.app.warn(store.fallback);
 
   if (session.json) {
     session.printJson(tokenSetJson(tokens, session.app.now()));
