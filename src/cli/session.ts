@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { loadConfig, type ConfigData } from '../config/config-file.js';
+import { checkHome } from '../config/home.js';
 import { resolveHome } from '../config/paths.js';
 import { assertProfileName } from '../store/profile-name.js';
 import { UsageError } from '../errors.js';
@@ -103,9 +104,18 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
   };
   if (globals.insecure) warn('--insecure: TLS certificates are not verified and plain http:// is allowed to any host');
 
+  // The home's permissions are checked once, before the first file in it is read (SPEC "Safety").
+  let homeChecked = false;
+  const inHome = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (!homeChecked) {
+      checkHome(home, { warn, platform: rt.platform });
+      homeChecked = true;
+    }
+    return fn();
+  };
   let config: Promise<ConfigData> | undefined;
   // config.json is read on first use: `decode` never needs it.
-  const getConfig = () => (config ??= loadConfig(home));
+  const getConfig = () => (config ??= Promise.resolve().then(() => inHome(() => loadConfig(home))));
   let store: Promise<TokenStore> | undefined;
   const storeChoice = (globals.tokenStore ?? rt.env.OAUTHCTL_TOKEN_STORE ?? 'auto') as StoreChoice;
   if (!['auto', 'keychain', 'file', 'none'].includes(storeChoice)) {
@@ -123,7 +133,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
       const { profileLockPath, withLock } = await import('../store/lock.js');
       return withLock(profileLockPath(home, profile), fn);
     },
-    store: () => (store ??= openStore({ choice: storeChoice, home, warn, note, keychain: keychainOptions(rt.env) })),
+    store: () => (store ??= Promise.resolve().then(() => inHome(() => openStore({ choice: storeChoice, home, warn, note, keychain: keychainOptions(rt.env) })))),
   };
 
   return {

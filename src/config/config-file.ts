@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { firstJsonErrorOffset } from './json-position.js';
 import { configPath } from './paths.js';
-import { assertProfileName, validateProfile, type Profile } from './profile.js';
+import { isProfileName, validateProfile, type Profile } from './profile.js';
 
 /** config.json: the profiles and the current profile's name. Never a secret (SPEC). */
 export interface ConfigData {
@@ -22,7 +22,7 @@ export async function loadConfig(home: string): Promise<ConfigData> {
     // node:fs/promises plus libuv's thread pool cost more than the read (README "Speed").
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: Object.create(null) as Record<string, Profile> };
     throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   let data: unknown;
@@ -55,16 +55,29 @@ function checkShape(data: unknown, path: string): ConfigData {
   if (!isObject(data)) throw new UsageError(`${path}: expected a JSON object`, { code: 'config_invalid' });
   const profiles = data.profiles ?? {};
   if (!isObject(profiles)) throw new UsageError(`${path}: "profiles" must be an object`, { code: 'config_invalid' });
+  // No prototype: `__proto__`, `constructor` or `valueOf` are ordinary profile names, found only
+  // when saved (SPEC "Safety"). JSON.parse made every name an own property.
+  const checked = Object.create(null) as Record<string, Profile>;
   for (const [name, profile] of Object.entries(profiles)) {
+    assertNameInFile(name, path);
     if (!isObject(profile)) throw new UsageError(`${path}: profile "${name}" must be an object`, { code: 'config_invalid' });
-    validateProfile(profile as Profile, `${path}: profile "${name}"`);
+    checked[name] = validateProfile(profile as Profile, `${path}: profile "${name}"`);
   }
   const current = data.current;
   if (current !== undefined && typeof current !== 'string') {
     throw new UsageError(`${path}: "current" must be a string`, { code: 'config_invalid' });
   }
-  if (current !== undefined) assertProfileName(current);
-  return { ...(current ? { current } : {}), profiles: profiles as Record<string, Profile> };
+  if (current !== undefined) assertNameInFile(current, path);
+  return { ...(current ? { current } : {}), profiles: checked };
+}
+
+/** SPEC "Safety": a config.json holding a name outside the one rule is exit 2 naming it. */
+function assertNameInFile(name: string, path: string): void {
+  if (isProfileName(name)) return;
+  throw new UsageError(`${path}: invalid profile name ${JSON.stringify(name)}`, {
+    code: 'config_invalid',
+    hint: `profile names use only letters, digits, ".", "_" and "-" (at most 64); fix or remove the file`,
+  });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

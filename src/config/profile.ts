@@ -3,7 +3,7 @@ import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../oauth/client-auth
 import type { EndpointFields } from '../oauth/discovery.js';
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */
-export { assertProfileName } from '../store/profile-name.js';
+export { assertProfileName, isProfileName } from '../store/profile-name.js';
 
 /** A profile as saved in config.json (SPEC "Profiles and files"). Never holds a secret. */
 export interface Profile extends EndpointFields {
@@ -92,7 +92,7 @@ export function assertUrl(value: string, what: string): URL {
 
 /** `--param k=v` (repeatable) → `{ k: v }`. */
 export function parseParams(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>; // `--param __proto__=x` is a parameter like any other
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects key=value, got '${pair}'`);

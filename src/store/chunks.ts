@@ -50,7 +50,7 @@ export function parseChunkHeader(value: string): ChunkHeader | undefined | 'malf
   } catch {
     return undefined; // not JSON at all: the caller reports it as a damaged entry
   }
-  if (!isPlainObject(doc) || !(CHUNK_KEY in doc)) return undefined;
+  if (!isPlainObject(doc) || !Object.hasOwn(doc, CHUNK_KEY)) return undefined;
   const count = doc[CHUNK_KEY];
   const id = doc.id;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) return 'malformed';

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isPlainObject, isStoreEntry } from './entry.js';
@@ -62,8 +62,9 @@ export function createFileStore(opts: FileStoreOptions): TokenStore {
     let aside = `${path}.corrupt-${stamp}`;
     for (let n = 2; existsSync(aside); n++) aside = `${path}.corrupt-${stamp}-${n}`;
     try {
+      // rename moves a symbolic link itself, never its target; the chmod below refuses to follow one.
       renameSync(path, aside);
-      chmodSync(aside, 0o600);
+      chmodNoFollow(aside, 0o600);
     } catch (err) {
       throw ioError('move aside', err);
     }
@@ -140,4 +141,23 @@ export function parseTokensFile(text: string): Loaded {
     profiles.set(name, entry);
   }
   return { ok: true, profiles };
+}
+
+/**
+ * chmod unless `path` is a symbolic link (SPEC "Safety": nothing is chmod'ed through a link).
+ * O_NOFOLLOW makes the check and the change one step: no window for a swap in between.
+ */
+function chmodNoFollow(path: string, mode: number): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return; // a link: left as it is
+    throw err;
+  }
+  try {
+    fchmodSync(fd, mode);
+  } finally {
+    closeSync(fd);
+  }
 }
