@@ -16,6 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RFC7519_JWT } from '../test/support/examples.js';
@@ -131,11 +132,42 @@ async function prepare(fixture: Fixture): Promise<Bench[]> {
   );
   return [
     { name: 'node -e 0', args: ['-e', '0'] },
+    ...(await prepareKeychain(fixture, login)),
     { name: 'oauthctl --version', args: [BIN, '--version'] },
     { name: 'oauthctl decode <jwt>', args: [BIN, 'decode', RFC7519_JWT] },
     { name: 'oauthctl token', args: [BIN, 'token'], env },
     { name: 'oauthctl call GET /people', args: [BIN, 'call', 'GET', '/people', '--base-url', fixture.api], env },
     { name: 'plain fetch script', args: [plain] },
+  ];
+}
+
+const KEYCHAIN_PROFILE = 'oauthctl-bench';
+let keychainHome: string | undefined;
+
+/**
+ * `token` with the keychain store, and a plain Node script reading the same entry through
+ * @napi-rs/keyring: only inside a D-Bus session with gnome-keyring (`npm run bench` runs under
+ * scripts/with-keyring.sh, which makes one with dbus-run-session). Elsewhere both lines are left out.
+ */
+async function prepareKeychain(fixture: Fixture, login: string[]): Promise<Bench[]> {
+  if (!process.env.OAUTHCTL_IN_KEYRING_SESSION) {
+    console.log('(no private D-Bus session with gnome-keyring: the keychain lines are left out)\n');
+    return [];
+  }
+  keychainHome = tempDir('oauthctl-bench-keychain-');
+  const env = { OAUTHCTL_HOME: keychainHome, OAUTHCTL_TOKEN_STORE: 'keychain', OAUTHCTL_PROFILE: KEYCHAIN_PROFILE };
+  await runOk({ name: 'login (keychain)', args: [BIN, ...login], env: { ...env, OAUTHCTL_CLIENT_SECRET: fixture.secret } });
+  const plain = join(tempDir('oauthctl-bench-plain-'), 'plain-keyring.cjs');
+  const keyring = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+  writeFileSync(
+    plain,
+    `const { Entry } = require(${JSON.stringify(keyring)});\n` +
+      `const value = new Entry('oauthctl', ${JSON.stringify(KEYCHAIN_PROFILE)}, { linux: { store: 'secret-service' } }).getPassword();\n` +
+      `process.stdout.write(JSON.parse(value).tokens.access_token + '\\n');\n`,
+  );
+  return [
+    { name: 'oauthctl token (keychain)', args: [BIN, 'token'], env },
+    { name: 'plain keyring script', args: [plain] },
   ];
 }
 
@@ -193,7 +225,12 @@ function printTable(results: Result[]): void {
   for (const r of results) {
     const ms = median(r.ms);
     const rss = median(r.rssKiB);
-    const vsPlain = r.bench.name.includes(' call ') ? `${pairedRatio(r, plain).toFixed(2)}×` : '';
+    const keyringScript = results.find((x) => x.bench.name === 'plain keyring script');
+    const vsPlain = r.bench.name.includes(' call ')
+      ? `${pairedRatio(r, plain).toFixed(2)}×`
+      : r.bench.name.includes('(keychain)') && keyringScript
+        ? `${pairedRatio(r, keyringScript).toFixed(2)}× plain keyring`
+        : '';
     const cells = [
       `\`${r.bench.name}\``,
       ms.toFixed(1),
@@ -218,6 +255,9 @@ function checkTargets(results: Result[]): boolean {
     ['decode time ≤ 1.25× floor', time('oauthctl decode <jwt>', 'node -e 0'), 1.25],
     ['token time ≤ 1.4× floor', time('oauthctl token', 'node -e 0'), 1.4],
     ['call time ≤ 1.3× plain fetch', time('oauthctl call GET /people', 'plain fetch script'), 1.3],
+    ...(results.some((r) => r.bench.name === 'oauthctl token (keychain)')
+      ? ([['token (keychain) time ≤ 1.2× floor', time('oauthctl token (keychain)', 'node -e 0'), 1.2]] as Array<[string, number, number]>)
+      : []),
     ['decode peak RSS ≤ 1.3× floor', rss('oauthctl decode <jwt>') / rss('node -e 0'), 1.3],
   ];
   console.log('\nTargets:');
@@ -234,6 +274,15 @@ async function cleanup(): Promise<void> {
   stopping = true;
   await stop(current);
   await stop(fixtureProcess);
+  if (keychainHome) {
+    // The session's gnome-keyring keeps its items on disk: remove the bench's entry.
+    const { Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
+    try {
+      new Entry('oauthctl', KEYCHAIN_PROFILE, { linux: { store: 'secret-service' } }).deletePassword();
+    } catch {
+      // already gone
+    }
+  }
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
