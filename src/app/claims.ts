@@ -13,3 +13,16 @@ export function claimsOf(token: string | undefined): Record<string, unknown> | u
   }
   return undefined;
 }
+
+/**
+ * Who a token set is for, as a person would name them: the ID token's `preferred_username`,
+ * `email` or `sub`, else the same claims of a JWT access token, else the username the password
+ * grant was given. Unverified claims: for display only.
+ */
+export function bestSubject(tokens: { id_token?: string; access_token: string }, username?: string): string | undefined {
+  for (const claims of [claimsOf(tokens.id_token), claimsOf(tokens.access_token)]) {
+    const name = [claims?.preferred_username, claims?.email, claims?.sub].find((v): v is string => typeof v === 'string' && v !== '');
+    if (name !== undefined) return name;
+  }
+  return username === '' ? undefined : username;
+}

@@ -8,7 +8,7 @@ import { loadPrivateKey } from '../oauth/keys.js';
 export async function clientCredentials(settings: Profile, clientSecret: string | undefined): Promise<ClientCredentials> {
   const clientId = settings.client_id;
   if (!clientId) {
-    throw new UsageError('no client id is known', { hint: 'give --client-id <id> (or OAUTHCTL_CLIENT_ID), or use a profile' });
+    throw new UsageError('no client id is known', { code: 'missing_client_id', attribute: 'client_id' });
   }
   const method = (settings.client_auth ??
     defaultClientAuthMethod({ secret: clientSecret !== undefined, key: settings.private_key !== undefined })) as ClientAuthMethod;
@@ -17,7 +17,7 @@ export async function clientCredentials(settings: Profile, clientSecret: string 
     creds.clientSecret = clientSecret;
   }
   if (method === 'private_key_jwt') {
-    if (!settings.private_key) throw new UsageError('private_key_jwt needs a key', { hint: 'give --private-key <PEM or JWK file>' });
+    if (!settings.private_key) throw new UsageError('private_key_jwt needs a key', { code: 'missing_private_key', attribute: 'private_key' });
     let text: string;
     try {
       text = await readFile(settings.private_key, 'utf8');

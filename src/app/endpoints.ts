@@ -1,34 +1,18 @@
 import { UsageError } from '../errors.js';
 import type { Profile } from '../config/profile.js';
 import { discoveryRequest, type AuthServerMetadata } from '../oauth/discovery.js';
+import { ENDPOINT_NAMES, type EndpointName, type Endpoints } from '../oauth/pipeline.js';
 import type { AppContext } from './context.js';
 
-export type EndpointName =
-  | 'authorization_endpoint'
-  | 'token_endpoint'
-  | 'device_authorization_endpoint'
-  | 'introspection_endpoint'
-  | 'revocation_endpoint'
-  | 'userinfo_endpoint'
-  | 'jwks_uri';
-
-/** The flag that sets each endpoint, for error hints. */
-export const ENDPOINT_FLAGS: Record<EndpointName, string> = {
-  authorization_endpoint: '--auth-url',
-  token_endpoint: '--token-url',
-  device_authorization_endpoint: '--device-url',
-  introspection_endpoint: '--introspect-url',
-  revocation_endpoint: '--revoke-url',
-  userinfo_endpoint: '--userinfo-url',
-  jwks_uri: '--jwks-uri',
-};
-
-export type Endpoints = Partial<Record<EndpointName, string>> & { issuer?: string };
+export type { EndpointName, Endpoints } from '../oauth/pipeline.js';
 
 /**
  * Explicit endpoints win over discovery (SPEC "Profiles and files"). Discovery is requested only
  * when an endpoint in `need` is not given explicitly, an issuer is known, and discovery is not
  * turned off; a server without a discovery document (404) leaves the explicit endpoints alone.
+ *
+ * @throws UsageError `missing_endpoint` (attribute: the endpoint) when a needed one is unknown,
+ *   `insecure_url` / `invalid_url` for an endpoint that may not be used.
  */
 export async function resolveEndpoints(
   settings: Profile,
@@ -38,7 +22,7 @@ export async function resolveEndpoints(
 ): Promise<Endpoints> {
   const endpoints: Endpoints = {};
   if (settings.issuer) endpoints.issuer = settings.issuer;
-  for (const name of Object.keys(ENDPOINT_FLAGS) as EndpointName[]) {
+  for (const name of ENDPOINT_NAMES) {
     if (settings[name]) endpoints[name] = settings[name];
   }
   const missing = need.filter((n) => !endpoints[n]);
@@ -53,19 +37,23 @@ export async function resolveEndpoints(
     if (!url && opts.required === false) continue;
     if (!url) {
       throw new UsageError(`no ${name.replace(/_/g, ' ')} is known`, {
-        hint: `give ${ENDPOINT_FLAGS[name]} <url>${settings.issuer ? '' : ', or --issuer for discovery'}`,
+        code: 'missing_endpoint',
+        attribute: name,
+        context: { issuerKnown: settings.issuer !== undefined && settings.issuer !== '' },
       });
     }
-    assertSecureUrl(url as string, name, ctx.insecure);
+    assertSecureUrl(url, name, ctx.insecure);
   }
   return endpoints;
 }
 
 function mergeMetadata(endpoints: Endpoints, metadata: AuthServerMetadata): void {
-  for (const name of Object.keys(ENDPOINT_FLAGS) as EndpointName[]) {
+  for (const name of ENDPOINT_NAMES) {
     const value = metadata[name];
     if (!endpoints[name] && typeof value === 'string') endpoints[name] = value;
   }
+  // RFC 9207 §3: the server promises `iss` in every authorization response.
+  if (metadata.authorization_response_iss_parameter_supported === true) endpoints.authorization_response_iss_parameter_supported = true;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -76,20 +64,19 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * SPEC: an `http://` authorization server endpoint on a host that is not loopback is refused
- * (exit 2, before any request) unless `--insecure`.
+ * (exit 2, before any request) unless insecure transport was asked for.
+ * @throws UsageError `invalid_url`, `insecure_url` (attribute: `what`).
  */
 export function assertSecureUrl(value: string, what: string, insecure: boolean): void {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${what} is not a valid URL: ${value}`);
+    throw new UsageError(`${what} is not a valid URL: ${value}`, { code: 'invalid_url', attribute: what });
   }
   if (url.protocol === 'https:') return;
-  if (url.protocol !== 'http:') throw new UsageError(`${what} must be an http(s) URL: ${value}`);
+  if (url.protocol !== 'http:') throw new UsageError(`${what} must be an http(s) URL: ${value}`, { code: 'invalid_url', attribute: what });
   if (!insecure && !isLoopbackHost(url.hostname)) {
-    throw new UsageError(`refusing plain http:// for ${what} on a non-loopback host: ${value}`, {
-      hint: 'use https://, or --insecure if you really mean it',
-    });
+    throw new UsageError(`refusing plain http:// for ${what} on a non-loopback host: ${value}`, { code: 'insecure_url', attribute: what });
   }
 }

@@ -1,10 +1,10 @@
-import { LoginRequiredError, TransportError } from '../errors.js';
+import { LoginRequiredError, ProtocolError, TransportError } from '../errors.js';
 import { introspectionRequest, type Introspection } from '../oauth/introspect.js';
 import { revocationRequest } from '../oauth/revoke.js';
 import { userinfoRequest } from '../oauth/userinfo.js';
 import type { StoreEntry } from '../store/types.js';
 import { acquireToken, withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
-import { clientCredentials } from './client.js';
+import { authServerAt, connect } from './auth-server.js';
 import type { AppContext } from './context.js';
 import { resolveEndpoints } from './endpoints.js';
 
@@ -38,24 +38,22 @@ export async function revokeTokens(req: AcquireRequest, ctx: AppContext, opts: {
     if (!tokens) throw new LoginRequiredError(`no token stored for profile '${req.profile}'`, { hint: 'nothing to revoke' });
     const result: RevokeResult = { revoked: [] };
     try {
-      const endpoints = await resolveEndpoints(settings, ['revocation_endpoint'], ctx, { required: !opts.lenient });
-      const endpoint = endpoints.revocation_endpoint;
-      if (endpoint) {
-        const client = await clientCredentials(settings, clientSecret);
+      const as = await connect(settings, clientSecret, ['revocation_endpoint'], ctx, { required: !opts.lenient });
+      if (as.endpoints.revocation_endpoint) {
         const pairs: [string | undefined, 'refresh_token' | 'access_token'][] = [
           [tokens.refresh_token, 'refresh_token'],
           [tokens.access_token, 'access_token'],
         ];
         for (const [token, hint] of pairs) {
           if (!token) continue;
-          await revocationRequest(ctx.http, { endpoint, client, token, tokenTypeHint: hint, now: ctx.now, warn: ctx.warn, note: ctx.note });
+          await revocationRequest(as, { token, tokenTypeHint: hint });
           result.revoked.push(hint);
         }
       } else {
         result.localOnly = 'the server has no revocation endpoint';
       }
     } catch (err) {
-      if (!opts.lenient || !(err instanceof TransportError)) throw err;
+      if (!opts.lenient || !(err instanceof TransportError || err instanceof ProtocolError)) throw err;
       result.localOnly = err.message;
       ctx.warn(`could not revoke at the server (${err.message}); forgetting the tokens anyway`);
     }
@@ -70,30 +68,21 @@ export async function revokeTokens(req: AcquireRequest, ctx: AppContext, opts: {
 export async function introspectToken(req: AcquireRequest & { token?: string }, ctx: AppContext): Promise<Introspection> {
   const token = req.token ?? (await acquireToken(req, ctx)).access_token;
   const { settings, clientSecret } = await storedSession(req, ctx);
-  const endpoints = await resolveEndpoints(settings, ['introspection_endpoint'], ctx);
-  const client = await clientCredentials(settings, clientSecret);
-  return introspectionRequest(ctx.http, {
-    endpoint: endpoints.introspection_endpoint as string,
-    client,
-    token,
-    ...(req.token === undefined ? { tokenTypeHint: 'access_token' as const } : {}),
-    now: ctx.now,
-    warn: ctx.warn,
-    note: ctx.note,
-  });
+  const as = await connect(settings, clientSecret, ['introspection_endpoint'], ctx);
+  return introspectionRequest(as, { token, ...(req.token === undefined ? { tokenTypeHint: 'access_token' as const } : {}) });
 }
 
 /** `userinfo` (OIDC Core §5.3) with the stored token; a 401 renews the token once and retries. */
 export async function fetchUserinfo(req: AcquireRequest, ctx: AppContext): Promise<Record<string, unknown>> {
   const tokens = await acquireToken(req, ctx);
   const { settings } = await storedSession(req, ctx);
-  const endpoint = (await resolveEndpoints(settings, ['userinfo_endpoint'], ctx)).userinfo_endpoint as string;
-  const first = await userinfoRequest(ctx.http, endpoint, tokens.access_token);
+  const as = authServerAt(await resolveEndpoints(settings, ['userinfo_endpoint'], ctx), undefined, ctx);
+  const first = await userinfoRequest(as, tokens.access_token);
   if (first) return first;
   ctx.note('the userinfo endpoint rejected the access token (401); renewing it once');
   const { renewToken } = await import('./renew-token.js');
   const renewed = await renewToken({ ...req, rejected: tokens.access_token }, ctx);
-  const second = await userinfoRequest(ctx.http, endpoint, renewed.access_token);
+  const second = await userinfoRequest(as, renewed.access_token);
   if (second) return second;
   throw new LoginRequiredError('the userinfo endpoint rejects the access token (401) even after renewing it');
 }

@@ -3,8 +3,10 @@ import { LoginRequiredError, OAuthError } from '../errors.js';
 import { tokenRequest } from '../oauth/token-request.js';
 import type { StoreEntry, TokenSet, TokenStore } from '../store/types.js';
 import { withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
+import { authServerAt } from './auth-server.js';
 import { clientCredentials } from './client.js';
 import type { AppContext } from './context.js';
+import { checkIdToken } from './grants/finish.js';
 import { login } from './login.js';
 import { needsRenewal, toTokenSet } from './token-set.js';
 
@@ -57,7 +59,8 @@ export async function renewToken(req: RenewRequest, ctx: AppContext): Promise<To
 
 /**
  * RFC 6749 §6. `invalid_grant` means the session is over: the dead token set is removed from the
- * store and login is required (exit 5).
+ * store and login is required (exit 5). A new ID token is validated like the first one, and must
+ * name the same `sub` (OIDC Core §12.2); otherwise nothing is stored.
  */
 async function refresh(
   current: TokenSet,
@@ -72,15 +75,16 @@ async function refresh(
   const tokenEndpoint = current.token_endpoint || settings.token_endpoint;
   if (!tokenEndpoint) throw new LoginRequiredError('the stored token set does not say where to refresh it');
   try {
-    const res = await tokenRequest(ctx.http, {
-      tokenEndpoint,
-      params: { grant_type: 'refresh_token', refresh_token: current.refresh_token, resource: settings.resource },
-      client,
-      now: ctx.now,
-      warn: ctx.warn,
-      note: ctx.note,
+    const endpoints = { token_endpoint: tokenEndpoint, ...(current.issuer ? { issuer: current.issuer } : {}) };
+    const res = await tokenRequest(authServerAt(endpoints, client, ctx), {
+      grant_type: 'refresh_token',
+      refresh_token: current.refresh_token,
+      resource: settings.resource,
     });
     for (const secret of [res.access_token, res.refresh_token, res.id_token]) ctx.redactor.addSecret(secret);
+    if (res.id_token) {
+      await checkIdToken(res.id_token, { settings, endpoints, clientId: client.clientId, ...(current.id_token ? { previous: current.id_token } : {}) }, ctx);
+    }
     const next = toTokenSet(
       res,
       {

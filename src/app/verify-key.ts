@@ -25,7 +25,7 @@ export async function verificationKey(choice: KeyChoice, ctx: AppContext): Promi
   if (choice.secret !== undefined) return { key: { kind: 'secret', secret: new TextEncoder().encode(choice.secret) } };
   const endpoints = await resolveEndpoints(choice.settings, ['jwks_uri'], ctx, { required: false });
   if (!endpoints.jwks_uri) {
-    throw new UsageError('no key to verify with', { hint: 'give --jwks-uri <url>, --key <file> or --secret-stdin (or --issuer for discovery)' });
+    throw new UsageError('no key to verify with', { code: 'missing_verification_key' });
   }
   const fromDiscovery = !choice.settings.jwks_uri;
   return {

@@ -1,16 +1,8 @@
-import { OAuthError, OauthctlError, type ErrorKind } from '../errors.js';
+import { EXIT_CODES, OAuthError, OauthctlError } from '../errors.js';
+import { hintFor } from './hints.js';
 
-/** SPEC "Exit codes": the one table from error kinds to exit codes. */
-export const EXIT_CODES: Record<ErrorKind | 'internal', number> = {
-  usage: 2,
-  oauth: 3,
-  transport: 4,
-  login_required: 5,
-  api: 6,
-  invalid_token: 7,
-  interrupted: 130,
-  internal: 1,
-};
+/** SPEC "Exit codes": the one table from error families to exit codes (codes: `ERROR_CODES`). */
+export { EXIT_CODES } from '../errors.js';
 
 export interface RenderedError {
   exitCode: number;
@@ -26,7 +18,7 @@ export function renderError(err: unknown, opts: { json: boolean; verbose: boolea
   const known = err instanceof OauthctlError ? err : undefined;
   const exitCode = EXIT_CODES[known ? known.kind : 'internal'];
   const message = opts.scrub(oneLine(known ? known.message : `internal error: ${(err as Error)?.message ?? String(err)}`));
-  const hint = known ? known.hint : 'this is a bug in oauthctl: please report it (run with -v for details)';
+  const hint = known ? hintFor(known) : 'this is a bug in oauthctl: please report it (run with -v for details)';
   if (opts.json) {
     const body: Record<string, unknown> = { code: known ? known.code : 'internal', message };
     if (hint) body.hint = opts.scrub(hint);

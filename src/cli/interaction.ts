@@ -38,5 +38,6 @@ export async function cliInteraction(session: Session, flags: InteractionFlags):
     signal: session.signal,
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
     waitSeconds: session.timeoutSeconds ?? DEFAULT_WAIT_SECONDS,
+    ...(session.timeoutSeconds !== undefined ? { timeoutSeconds: session.timeoutSeconds } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { TransportError, UsageError } from '../errors.js';
+import { ProtocolError, UsageError } from '../errors.js';
 import { toTransportError } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
@@ -165,11 +165,15 @@ async function readCapped(res: Response, maxBytes: number, options: HttpClientOp
       size += chunk.byteLength;
       if (size > maxBytes) {
         await res.body.cancel().catch(() => {});
-        throw new TransportError('protocol', `answer from ${options.redactor.url(url)} is larger than ${maxBytes} bytes`);
+        throw new ProtocolError('response_exceeds_cap', `answer from ${options.redactor.url(url)} is larger than ${maxBytes} bytes`, {
+          check: 'readCapped',
+          expected: maxBytes,
+        });
       }
       chunks.push(chunk);
     }
   } catch (err) {
+    if (err instanceof ProtocolError) throw err;
     throw toTransportError(err, options.redactor.url(url), options.timeoutSeconds);
   }
   return Buffer.concat(chunks).toString('utf8');

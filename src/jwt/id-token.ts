@@ -4,15 +4,16 @@
  * The signature is verified with jose against the issuer's JWKS (`alg: none` and shared-secret
  * MACs are never accepted), then each claim passes a named check: `checkIdTokenIssuer`,
  * `checkIdTokenSubject`, `checkIdTokenAudience`, `checkIdTokenExpiry`, `checkIdTokenNonce`.
- * A failure is an OAuthError `invalid_id_token` whose message says exactly why
- * (`ID token rejected: nonce mismatch`) and never quotes the token.
+ * A failure is a ProtocolError with one code per check (`id_token_nonce_mismatch`, …), a
+ * structured cause `{ check, attribute, expected, actual }`, and a message that says exactly
+ * why (`ID token rejected: nonce mismatch`) and never quotes the token.
  *
  * Pure: time comes from `now()`, keys from the injected JwksSource.
  *
  * @see OpenID Connect Core 1.0 §3.1.3.7 (ID Token Validation), §2 (ID Token claims)
  */
 import type { JWSHeaderParameters, JWTPayload, JWTVerifyOptions, CryptoKey } from 'jose';
-import { OAuthError, OauthctlError } from '../errors.js';
+import { OauthctlError, ProtocolError, type CheckCause, type ProtocolCode } from '../errors.js';
 import type { JwksSource } from './jwks.js';
 
 /** The claims of a validated ID token (OIDC Core §2); other claims are kept as sent. */
@@ -59,8 +60,6 @@ export const DEFAULT_ID_TOKEN_ALGORITHMS: readonly string[] = Object.freeze([
 /** Default clock tolerance, seconds. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
-/** The stable error code of every rejection. */
-export const INVALID_ID_TOKEN = 'invalid_id_token';
 
 /**
  * Validates an ID token and returns its claims.
@@ -69,8 +68,8 @@ export const INVALID_ID_TOKEN = 'invalid_id_token';
  * JWKS (with one JWKS refetch when the `kid` is unknown) and jose's `exp`/`nbf` checks, then
  * `iss`, `sub`, `aud`/`azp`, `exp`/`iat`, `nonce`.
  *
- * @throws OAuthError `invalid_id_token` (exit 3) saying why the token was rejected.
- * @throws TransportError when the JWKS cannot be fetched or is not a JWK Set (exit 4).
+ * @throws ProtocolError `id_token_…` (exit 4) saying why the token was rejected.
+ * @throws TransportError / ProtocolError when the JWKS cannot be fetched or is not a JWK Set (exit 4).
  */
 export async function validateIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const skew = expected.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
@@ -207,6 +206,19 @@ export function checkIdTokenExpiry(claims: JWTPayload, nowSeconds: number, skewS
 }
 
 /**
+ * A refreshed ID token must name the same subject as the one it renews (OIDC Core §12.2: "its
+ * sub Claim Value MUST be the same as in the ID Token issued when the original authentication
+ * occurred"). Neither value is shown.
+ */
+export function checkIdTokenSubjectUnchanged(claims: JWTPayload, originalSub: string | undefined): void {
+  if (originalSub === undefined || claims.sub === originalSub) return;
+  reject('the refreshed ID token names another subject (sub) than the original', {
+    check: 'checkIdTokenSubjectUnchanged',
+    attribute: 'sub',
+  }, 'log in again: `oauthctl login`');
+}
+
+/**
  * When a nonce was sent, the `nonce` claim must equal it. A nonce claim we did not ask for is
  * ignored (OIDC Core §3.1.3.7 item 11).
  */
@@ -227,18 +239,26 @@ const CLOCK_HINT = "check this computer's clock";
 
 type Jose = typeof import('jose');
 
-interface CheckCause {
-  check: string;
-  attribute?: string;
-  expected?: unknown;
-  actual?: unknown;
+/** The stable code of each check's rejection. */
+const CHECK_CODES: Readonly<Record<string, ProtocolCode>> = {
+  validateIdToken: 'id_token_malformed',
+  checkIdTokenAlgorithm: 'id_token_alg_not_allowed',
+  signature: 'id_token_signature_invalid',
+  checkIdTokenIssuer: 'id_token_issuer_mismatch',
+  checkIdTokenSubject: 'id_token_missing_sub',
+  checkIdTokenSubjectUnchanged: 'id_token_sub_changed',
+  checkIdTokenAudience: 'id_token_audience_mismatch',
+  checkIdTokenExpiry: 'id_token_timestamp_invalid',
+  checkIdTokenNonce: 'id_token_nonce_mismatch',
+};
+
+function codeFor(cause: CheckCause): ProtocolCode {
+  if (cause.check === 'checkIdTokenExpiry' && cause.attribute === 'exp' && typeof cause.actual === 'number') return 'id_token_expired';
+  return CHECK_CODES[cause.check] ?? 'id_token_malformed';
 }
 
-function rejection(reason: string, cause: CheckCause, hint?: string): OAuthError {
-  return new OAuthError(INVALID_ID_TOKEN, reason, `ID token rejected: ${reason}`, {
-    cause,
-    ...(hint === undefined ? {} : { hint }),
-  });
+function rejection(reason: string, cause: CheckCause, hint?: string): ProtocolError {
+  return new ProtocolError(codeFor(cause), `ID token rejected: ${reason}`, cause, hint === undefined ? {} : { hint });
 }
 
 function reject(reason: string, cause: CheckCause, hint?: string): never {
@@ -317,7 +337,7 @@ function translateJoseError(err: unknown, header: JWSHeaderParameters, jwks: Jwk
   }
 }
 
-function claimError(err: unknown, nowMs: number): OAuthError {
+function claimError(err: unknown, nowMs: number): ProtocolError {
   const make = rejection;
   const { claim, reason, payload } = err as { claim?: string; reason?: string; payload?: JWTPayload };
   const nowSeconds = Math.floor(nowMs / 1000);

@@ -9,7 +9,7 @@
  * @see RFC 7517 §5 (JWK Set format); OpenID Connect Core §10.1.1 (rotation of signing keys)
  */
 import type { CryptoKey, FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters, LocalJWKSet } from 'jose';
-import { TransportError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
 import { safeUrl } from '../http/safe-url.js';
 
@@ -40,7 +40,7 @@ const cache = new WeakMap<HttpClient, Map<string, CacheEntry>>();
  * The set is fetched lazily (on the first key lookup) and shared by every source built for the
  * same client and URL.
  *
- * @throws (from `getKey`) TransportError `protocol` when the answer is not a JWK Set (a non-200
+ * @throws (from `getKey`) ProtocolError when the answer is not a JWK Set (a non-200
  *   status, HTML, JSON without a `keys` array); TransportError from the client for network
  *   failures; jose's errors (`ERR_JWKS_NO_MATCHING_KEY`, …) when no key fits the token.
  */
@@ -93,35 +93,37 @@ async function fetchJwks(http: HttpClient, jwksUri: string): Promise<LocalJWKSet
   try {
     return createLocalJWKSet(jwks);
   } catch {
-    throw new TransportError('protocol', `JWKS at ${safeUrl(jwksUri)} is not a valid JSON Web Key Set`, { status: res.status });
+    throw new ProtocolError('jwks_invalid', `JWKS at ${safeUrl(jwksUri)} is not a valid JSON Web Key Set`, { check: 'createLocalJWKSet' }, { status: res.status });
   }
 }
 
 /**
  * Validates a JWKS answer: a 2xx status, a JSON body, an object with a `keys` array of objects.
  *
- * @throws TransportError `protocol` naming the URL.
+ * @throws ProtocolError naming the URL: `response_status_unexpected`, `response_not_json`,
+ *   `response_not_object`, `jwks_invalid`.
  * @see RFC 7517 §5
  */
 export function processJwksResponse(res: HttpResponse, jwksUri: string): JSONWebKeySet {
   const where = `JWKS at ${safeUrl(jwksUri)}`;
   const hint = 'check the jwks_uri (--jwks-uri, or the issuer\'s discovery document)';
+  const check = 'processJwksResponse';
   if (res.status < 200 || res.status >= 300) {
-    throw new TransportError('protocol', `${where} answered HTTP ${res.status}`, { status: res.status, hint });
+    throw new ProtocolError('response_status_unexpected', `${where} answered HTTP ${res.status}`, { check, expected: '2xx', actual: res.status }, { status: res.status, hint });
   }
   let body: unknown;
   try {
     body = JSON.parse(res.text.replace(/^\uFEFF/, ''));
   } catch {
     const type = res.headers.get('content-type') ?? 'no content type';
-    throw new TransportError('protocol', `${where} did not answer JSON (${type.split(';')[0]})`, { status: res.status, hint });
+    throw new ProtocolError('response_not_json', `${where} did not answer JSON (${type.split(';')[0]})`, { check, expected: 'application/json', actual: type }, { status: res.status, hint });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new TransportError('protocol', `${where} did not answer a JSON object`, { status: res.status, hint });
+    throw new ProtocolError('response_not_object', `${where} did not answer a JSON object`, { check, expected: 'a JSON object' }, { status: res.status, hint });
   }
   const keys = (body as { keys?: unknown }).keys;
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k))) {
-    throw new TransportError('protocol', `${where} is not a JSON Web Key Set (no "keys" array of objects)`, {
+    throw new ProtocolError('jwks_invalid', `${where} is not a JSON Web Key Set (no "keys" array of objects)`, { check, attribute: 'keys' }, {
       status: res.status,
       hint,
     });

@@ -1,4 +1,4 @@
-import { OAuthError, UsageError } from '../errors.js';
+import { OAuthError, ProtocolError, UsageError } from '../errors.js';
 import type { Pkce } from './pkce.js';
 
 export interface AuthorizationRequest {
@@ -55,21 +55,54 @@ export interface CallbackExpectations {
   state: string;
   /** The issuer, for RFC 9207's `iss` check (when the response carries one). */
   issuer?: string;
+  /**
+   * The metadata says `authorization_response_iss_parameter_supported: true` (RFC 9207 §3): a
+   * response without `iss` is then refused like a wrong one.
+   */
+  issRequired?: boolean;
 }
 
-/** RFC 6749 §10.12: the `state` that comes back must be the one we sent. */
+/**
+ * RFC 6749 §10.12: the `state` that comes back must be the one we sent.
+ * @throws ProtocolError `callback_state_mismatch` (missing or different); neither value is shown.
+ */
 export function assertStateMatches(params: URLSearchParams, expected: string): void {
   const state = params.get('state');
   if (state !== expected) {
-    throw new OAuthError('state_mismatch', undefined, state === null ? 'the callback has no state parameter' : 'the callback\'s state does not match the request');
+    throw new ProtocolError(
+      'callback_state_mismatch',
+      state === null ? 'the callback has no state parameter' : 'the callback\'s state does not match the request',
+      { check: 'assertStateMatches', attribute: 'state' },
+    );
   }
 }
 
-/** RFC 9207 §2.4: when the authorization response carries `iss`, it must be our issuer. */
-export function assertResponseIssuerMatches(params: URLSearchParams, issuer: string | undefined): void {
+/**
+ * RFC 9207 §2.4: when the authorization response carries `iss`, it must be our issuer; when the
+ * server promises it (`issRequired`), it must be there — unless the response carries an ID token
+ * (the implicit `id_token token` response), whose own `iss` is then validated (RFC 9207 §2.4, OIDC
+ * Core §3.2.2.11), as servers such as oidc-provider leave `iss` out of those.
+ * @throws ProtocolError `callback_iss_mismatch`, `callback_iss_missing`.
+ */
+export function assertResponseIssuerMatches(params: URLSearchParams, issuer: string | undefined, issRequired = false): void {
   const iss = params.get('iss');
-  if (iss !== null && issuer !== undefined && iss !== issuer) {
-    throw new OAuthError('issuer_mismatch', undefined, `the callback's iss ${JSON.stringify(iss)} is not the issuer ${JSON.stringify(issuer)}`);
+  if (iss === null) {
+    if (issRequired && issuer !== undefined && !params.has('id_token')) {
+      throw new ProtocolError('callback_iss_missing', 'the callback has no iss parameter, although the server\'s metadata says it sends one (RFC 9207)', {
+        check: 'assertResponseIssuerMatches',
+        attribute: 'iss',
+        expected: issuer,
+      });
+    }
+    return;
+  }
+  if (issuer !== undefined && iss !== issuer) {
+    throw new ProtocolError('callback_iss_mismatch', `the callback's iss ${JSON.stringify(iss)} is not the issuer ${JSON.stringify(issuer)}`, {
+      check: 'assertResponseIssuerMatches',
+      attribute: 'iss',
+      expected: issuer,
+      actual: iss,
+    });
   }
 }
 
@@ -80,7 +113,7 @@ export function assertResponseIssuerMatches(params: URLSearchParams, issuer: str
 export function checkCallback(params: URLSearchParams, expected: CallbackExpectations): { ok: true } | { ok: false; reason: string } {
   try {
     assertStateMatches(params, expected.state);
-    assertResponseIssuerMatches(params, expected.issuer);
+    assertResponseIssuerMatches(params, expected.issuer, expected.issRequired === true);
     return { ok: true };
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
@@ -98,11 +131,16 @@ export function throwIfAuthorizationError(params: URLSearchParams): void {
   throw new OAuthError(error, description, `authorization failed: ${error}${description ? ` (${description})` : ''}`);
 }
 
-/** RFC 6749 §4.1.2: the code from an accepted callback. */
+/**
+ * RFC 6749 §4.1.2: the code from an accepted callback.
+ * @throws OAuthError for an `error=…` callback; ProtocolError `callback_missing_code`.
+ */
 export function authorizationCode(params: URLSearchParams): string {
   throwIfAuthorizationError(params);
   const code = params.get('code');
-  if (!code) throw new OAuthError('invalid_request', undefined, 'the callback carries neither a code nor an error');
+  if (!code) {
+    throw new ProtocolError('callback_missing_code', 'the callback carries neither a code nor an error', { check: 'authorizationCode', attribute: 'code' });
+  }
   return code;
 }
 

@@ -1,4 +1,4 @@
-import { TransportError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
 
 /** Authorization server metadata (RFC 8414 §2 / OpenID Connect Discovery 1.0 §3). */
@@ -66,30 +66,35 @@ export async function discoveryRequest(
 
 /** Validates a discovery answer: 200, a JSON object, and `issuer` equal to the configured one. */
 export function processDiscoveryResponse(res: HttpResponse, expectedIssuer: string): AuthServerMetadata {
+  const check = 'processDiscoveryResponse';
   if (res.status !== 200) {
-    throw new TransportError('protocol', `discovery at ${res.url} answered HTTP ${res.status}`, { status: res.status });
+    throw new ProtocolError('response_status_unexpected', `discovery at ${res.url} answered HTTP ${res.status}`, { check, expected: 200, actual: res.status }, { status: res.status });
   }
   let body: unknown;
   try {
     body = JSON.parse(res.text);
   } catch {
     const type = res.headers.get('content-type') ?? 'no content type';
-    throw new TransportError('protocol', `discovery at ${res.url} did not answer JSON (${type})`);
+    throw new ProtocolError('response_not_json', `discovery at ${res.url} did not answer JSON (${type})`, { check, expected: 'application/json', actual: type });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new TransportError('protocol', `discovery at ${res.url} did not answer a JSON object`);
+    throw new ProtocolError('response_not_object', `discovery at ${res.url} did not answer a JSON object`, { check, expected: 'a JSON object' });
   }
   const metadata = body as AuthServerMetadata;
   assertIssuerMatches(metadata, expectedIssuer, res.url);
   return metadata;
 }
 
-/** RFC 8414 §3.3: the `issuer` in the metadata must be identical to the configured issuer. */
+/**
+ * RFC 8414 §3.3: the `issuer` in the metadata must be identical to the configured issuer.
+ * @throws ProtocolError `discovery_issuer_mismatch`.
+ */
 export function assertIssuerMatches(metadata: { issuer?: unknown }, expected: string, url: string): void {
   if (metadata.issuer !== expected) {
-    throw new TransportError(
-      'issuer_mismatch',
+    throw new ProtocolError(
+      'discovery_issuer_mismatch',
       `discovery at ${url} is for issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(expected)}`,
+      { check: 'assertIssuerMatches', attribute: 'issuer', expected, actual: metadata.issuer },
       { hint: 'use the issuer exactly as the server names it (trailing slash included)' },
     );
   }

@@ -1,9 +1,10 @@
-import { TransportError } from '../errors.js';
-import { safeUrl } from '../http/safe-url.js';
-import type { HttpClient, HttpResponse } from '../http/types.js';
-import type { ClientCredentials } from './client-auth.js';
-import { authenticatedFormPost } from './form-post.js';
-import { readOAuthBody, throwIfOAuthError, type OAuthResponseContext } from './token-response.js';
+/**
+ * Token introspection: ask the server whether a token is active, authenticated as the client.
+ * @see RFC 7662 §2.1 (request), §2.2 (response)
+ */
+import type { HttpResponse } from '../http/types.js';
+import { exchange, type AuthServer } from './pipeline.js';
+import { assertSuccessStatus, describeEndpoint, protocolError, readOAuthBody, throwIfOAuthError, type OAuthResponseContext } from './response.js';
 
 /** RFC 7662 §2.2: `active` is required; the other members are as the server sent them. */
 export interface Introspection {
@@ -11,42 +12,30 @@ export interface Introspection {
   [member: string]: unknown;
 }
 
-export interface IntrospectionParams {
-  endpoint: string;
-  client: ClientCredentials;
-  token: string;
-  tokenTypeHint?: 'access_token' | 'refresh_token';
-  now: () => number;
-  warn: (message: string) => void;
-  note?: (message: string) => void;
-}
-
 /** RFC 7662 §2.1: ask the server about a token, authenticated as the client. */
-export async function introspectionRequest(http: HttpClient, p: IntrospectionParams): Promise<Introspection> {
-  const res = await authenticatedFormPost(http, {
-    endpoint: p.endpoint,
-    params: { token: p.token, token_type_hint: p.tokenTypeHint },
-    client: p.client,
-    now: p.now,
-  });
-  return processIntrospectionResponse(res, {
-    endpoint: p.endpoint,
-    name: 'introspection endpoint',
-    operation: 'introspection',
-    warn: p.warn,
-    ...(p.note ? { note: p.note } : {}),
-  });
+export async function introspectionRequest(
+  as: AuthServer,
+  p: { token: string; tokenTypeHint?: 'access_token' | 'refresh_token' },
+): Promise<Introspection> {
+  return exchange(as, { endpoint: 'introspection_endpoint', params: { token: p.token, token_type_hint: p.tokenTypeHint } }, processIntrospectionResponse);
 }
 
-/** Validates an introspection answer: a JSON object with a boolean `active` (RFC 7662 §2.2). */
+/**
+ * Validates an introspection answer: a JSON object (`readOAuthBody`), no OAuth error, HTTP 200,
+ * and a boolean `active` (`checkActive`).
+ * @throws ProtocolError `introspection_response_missing_active` and the reader's codes.
+ */
 export function processIntrospectionResponse(res: HttpResponse, ctx: OAuthResponseContext): Introspection {
   const body = readOAuthBody(res, ctx);
   throwIfOAuthError(body, res, ctx);
-  if (res.status !== 200) {
-    throw new TransportError('protocol', `introspection endpoint ${safeUrl(res.url)} answered HTTP ${res.status}`, { status: res.status });
-  }
+  assertSuccessStatus(res, ctx, 200);
   if (typeof body.active !== 'boolean') {
-    throw new TransportError('protocol', `introspection endpoint ${safeUrl(res.url)} answered without a boolean "active"`);
+    throw protocolError('introspection_response_missing_active', `${describeEndpoint(ctx)} answered without a boolean "active"`, {
+      check: 'checkActive',
+      attribute: 'active',
+      expected: 'a boolean',
+      actual: typeof body.active,
+    }, res, ctx);
   }
   return body as Introspection;
 }

@@ -1,35 +1,44 @@
-import { TransportError } from '../errors.js';
-import { safeUrl } from '../http/safe-url.js';
-import type { HttpClient, HttpResponse } from '../http/types.js';
+/**
+ * The OpenID Connect UserInfo request, with the access token as a Bearer header.
+ * @see OpenID Connect Core 1.0 §5.3
+ */
+import type { HttpResponse } from '../http/types.js';
+import { exchange, type AuthServer } from './pipeline.js';
+import { assertSuccessStatus, describeEndpoint, protocolError, readOAuthBody, type OAuthResponseContext } from './response.js';
 
 /**
- * OpenID Connect Core §5.3: GET the UserInfo endpoint with the access token. Returns the claims,
- * or `undefined` on 401 (the token was rejected: the caller may renew it once and retry).
+ * §5.3.1: GET the UserInfo endpoint with the access token. Returns the claims, or `undefined` on
+ * 401 (the token was rejected: the caller may renew it once and retry).
  */
-export async function userinfoRequest(http: HttpClient, endpoint: string, accessToken: string): Promise<Record<string, unknown> | undefined> {
-  const res = await http.request({
-    method: 'GET',
-    url: endpoint,
-    headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
-  });
-  if (res.status === 401) return undefined;
-  return processUserinfoResponse(res);
+export async function userinfoRequest(as: AuthServer, accessToken: string): Promise<Record<string, unknown> | undefined> {
+  return exchange(as, { endpoint: 'userinfo_endpoint', method: 'GET', accessToken }, processUserinfoResponse);
 }
 
-/** §5.3.2: a JSON object with `sub` (a signed or encrypted JWT answer is not supported). */
-export function processUserinfoResponse(res: HttpResponse): Record<string, unknown> {
-  const where = `userinfo endpoint ${safeUrl(res.url)}`;
-  if (res.status !== 200) throw new TransportError('protocol', `${where} answered HTTP ${res.status}`, { status: res.status });
+/**
+ * §5.3.2: a JSON object with a string `sub` (`checkUserinfoSubject`); 401 is `undefined`. A
+ * signed or encrypted (JWT) answer is not supported.
+ * @throws ProtocolError `userinfo_response_signed`, `userinfo_response_missing_sub`, and the
+ *   reader's codes.
+ */
+export function processUserinfoResponse(res: HttpResponse, ctx: OAuthResponseContext): Record<string, unknown> | undefined {
+  if (res.status === 401) return undefined;
+  assertSuccessStatus(res, ctx, 200);
   const type = res.headers.get('content-type') ?? '';
-  if (type.includes('application/jwt')) throw new TransportError('protocol', `${where} answered a JWT; signed userinfo is not supported`);
-  let body: unknown;
-  try {
-    body = JSON.parse(res.text);
-  } catch {
-    throw new TransportError('protocol', `${where} did not answer JSON (${type || 'no content type'})`);
+  if (type.includes('application/jwt')) {
+    throw protocolError('userinfo_response_signed', `${describeEndpoint(ctx)} answered a JWT; signed userinfo is not supported`, {
+      check: 'processUserinfoResponse',
+      expected: 'application/json',
+      actual: 'application/jwt',
+    }, res, ctx);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { sub?: unknown }).sub !== 'string') {
-    throw new TransportError('protocol', `${where} did not answer a JSON object with "sub"`);
+  const body = readOAuthBody(res, ctx);
+  if (typeof body.sub !== 'string' || body.sub === '') {
+    throw protocolError('userinfo_response_missing_sub', `${describeEndpoint(ctx)} did not answer a JSON object with "sub"`, {
+      check: 'checkUserinfoSubject',
+      attribute: 'sub',
+      expected: 'a non-empty string',
+      actual: typeof body.sub,
+    }, res, ctx);
   }
-  return body as Record<string, unknown>;
+  return body;
 }

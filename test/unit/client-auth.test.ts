@@ -18,6 +18,7 @@ import {
 } from '../../src/oauth/client-auth.js';
 import { loadPrivateKey, type LoadedKey } from '../../src/oauth/keys.js';
 import { tokenRequest } from '../../src/oauth/token-request.js';
+import type { AuthServer } from '../../src/oauth/pipeline.js';
 
 const TOKEN_URL = 'https://as.example/token';
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -247,15 +248,16 @@ describe('against oidc-provider', () => {
   });
 
   async function clientCredentials(client: ClientCredentials) {
-    return tokenRequest(httpClient, {
-      tokenEndpoint: `${issuer}/token`,
-      params: { grant_type: 'client_credentials', scope: undefined },
+    const as: AuthServer = {
+      http: httpClient,
+      endpoints: { token_endpoint: `${issuer}/token` },
       client,
       now: () => Date.now(),
       warn: (m) => {
         throw new Error(`unexpected warning: ${m}`);
       },
-    });
+    };
+    return tokenRequest(as, { grant_type: 'client_credentials', scope: undefined });
   }
 
   it('accepts client_secret_basic with : % + and spaces in id and secret', async () => {

@@ -1,12 +1,13 @@
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OAuthError, TransportError } from '../../src/errors.js';
+import { ProtocolError, type ProtocolCode } from '../../src/errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/types.js';
 import {
   checkIdTokenAudience,
   checkIdTokenExpiry,
   checkIdTokenIssuer,
   checkIdTokenNonce,
+  checkIdTokenSubjectUnchanged,
   validateIdToken,
   type IdTokenExpectations,
 } from '../../src/jwt/id-token.js';
@@ -66,18 +67,18 @@ function expectations(http: HttpClient, overrides: Partial<IdTokenExpectations> 
   return { issuer: ISSUER, clientId: CLIENT, nonce: 'n-0S6', jwks: remoteJwks(http, JWKS_URI), now: () => NOW_MS, ...overrides };
 }
 
-/** Asserts the rejection: OAuthError invalid_id_token, the exact message, and no token in it. */
-async function expectRejected(token: string, exp: IdTokenExpectations, message: string | RegExp): Promise<OAuthError> {
+/** Asserts the rejection: a ProtocolError with the check's code and cause, the reason, and no token in it. */
+async function expectRejected(token: string, exp: IdTokenExpectations, code: ProtocolCode, message: string | RegExp, cause: Record<string, unknown> = {}): Promise<ProtocolError> {
   const err = await validateIdToken(token, exp).then(
     () => {
       throw new Error('the token was accepted');
     },
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(OAuthError);
-  const e = err as OAuthError;
-  expect(e.code).toBe('invalid_id_token');
-  expect(e.error).toBe('invalid_id_token');
+  expect(err).toBeInstanceOf(ProtocolError);
+  const e = err as ProtocolError;
+  expect(e.code).toBe(code);
+  expect(e.cause).toMatchObject(cause);
   if (typeof message === 'string') expect(e.message).toBe(message);
   else expect(e.message).toMatch(message);
   for (const part of token.split('.').filter((p) => p.length > 8)) {
@@ -126,68 +127,68 @@ describe('validateIdToken', () => {
   it('rejects a wrong nonce: nonce mismatch', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ nonce: 'other' }));
-    await expectRejected(token, expectations(http), 'ID token rejected: nonce mismatch');
+    await expectRejected(token, expectations(http), 'id_token_nonce_mismatch', 'ID token rejected: nonce mismatch');
   });
 
   it('rejects a missing nonce when one was sent', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ nonce: undefined }));
-    await expectRejected(token, expectations(http), 'ID token rejected: nonce missing (the authorization request sent one)');
+    await expectRejected(token, expectations(http), 'id_token_nonce_mismatch', 'ID token rejected: nonce missing (the authorization request sent one)');
   });
 
   it('rejects a wrong audience: audience mismatch', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ aud: 'x' }));
-    await expectRejected(token, expectations(http), 'ID token rejected: audience mismatch: got "x", want "client"');
+    await expectRejected(token, expectations(http), 'id_token_audience_mismatch', 'ID token rejected: audience mismatch: got "x", want "client"');
   });
 
   it('rejects several audiences without azp', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ aud: [CLIENT, 'api'] }));
-    await expectRejected(token, expectations(http), 'ID token rejected: several audiences (2) and no azp claim naming "client"');
+    await expectRejected(token, expectations(http), 'id_token_audience_mismatch', 'ID token rejected: several audiences (2) and no azp claim naming "client"');
   });
 
   it('rejects an azp that is not the client', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ aud: [CLIENT, 'api'], azp: 'api' }));
-    await expectRejected(token, expectations(http), 'ID token rejected: authorized party mismatch: azp is "api", want "client"');
+    await expectRejected(token, expectations(http), 'id_token_audience_mismatch', 'ID token rejected: authorized party mismatch: azp is "api", want "client"');
   });
 
   it('rejects a wrong issuer: issuer mismatch', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ iss: 'https://evil.example' }));
-    const e = await expectRejected(token, expectations(http), 'ID token rejected: issuer mismatch: got "https://evil.example", want "https://as.example"');
+    const e = await expectRejected(token, expectations(http), 'id_token_issuer_mismatch', 'ID token rejected: issuer mismatch: got "https://evil.example", want "https://as.example"');
     expect(e.cause).toMatchObject({ check: 'checkIdTokenIssuer', expected: ISSUER, actual: 'https://evil.example' });
   });
 
   it('rejects a token expired beyond the clock skew: expired 3m ago', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ iat: NOW - 600, exp: NOW - 180 }));
-    await expectRejected(token, expectations(http), 'ID token rejected: expired 3m ago');
+    await expectRejected(token, expectations(http), 'id_token_expired', 'ID token rejected: expired 3m ago');
   });
 
   it('honors clockSkewSeconds', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ exp: NOW - 30 }));
-    await expectRejected(token, expectations(http, { clockSkewSeconds: 0 }), 'ID token rejected: expired 30s ago');
+    await expectRejected(token, expectations(http, { clockSkewSeconds: 0 }), 'id_token_expired', 'ID token rejected: expired 30s ago');
   });
 
   it('rejects a token without iat', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ iat: undefined }));
-    await expectRejected(token, expectations(http), 'ID token rejected: no iat claim');
+    await expectRejected(token, expectations(http), 'id_token_timestamp_invalid', 'ID token rejected: no iat claim');
   });
 
   it('rejects a token not valid yet', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims({ nbf: NOW + 600 }));
-    await expectRejected(token, expectations(http), 'ID token rejected: not valid yet (nbf is 10m ahead)');
+    await expectRejected(token, expectations(http), 'id_token_timestamp_invalid', 'ID token rejected: not valid yet (nbf is 10m ahead)');
   });
 
   it('rejects a signature by another key: signature invalid', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims(), keyB, { kid: 'k1' });
-    const e = await expectRejected(token, expectations(http), 'ID token rejected: signature invalid');
+    const e = await expectRejected(token, expectations(http), 'id_token_signature_invalid', 'ID token rejected: signature invalid');
     expect(e.hint).toContain(JWKS_URI);
     expect(http.fetches).toBe(1);
   });
@@ -195,33 +196,33 @@ describe('validateIdToken', () => {
   it('rejects alg none, never fetching keys', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = new UnsecuredJWT(claims()).encode();
-    await expectRejected(token, expectations(http), 'ID token rejected: alg "none" (an unsigned token) is never accepted');
+    await expectRejected(token, expectations(http), 'id_token_alg_not_allowed', 'ID token rejected: alg "none" (an unsigned token) is never accepted');
     expect(http.fetches).toBe(0);
   });
 
   it('rejects alg none even when listed in algorithms', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = new UnsecuredJWT(claims()).encode();
-    await expectRejected(token, expectations(http, { algorithms: ['none', 'RS256'] }), /alg "none"/);
+    await expectRejected(token, expectations(http, { algorithms: ['none', 'RS256'] }), 'id_token_alg_not_allowed', /alg "none"/);
   });
 
   it('rejects an HS256 token', async () => {
     const http = jwksServer(() => [jwkA]);
     const secret = new TextEncoder().encode('a-shared-secret-of-at-least-32-bytes!!');
     const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).sign(secret);
-    await expectRejected(token, expectations(http), /^ID token rejected: alg "HS256" \(a shared-secret MAC\) is not accepted; want one of RS256, /);
+    await expectRejected(token, expectations(http), 'id_token_alg_not_allowed', /^ID token rejected: alg "HS256" \(a shared-secret MAC\) is not accepted; want one of RS256, /);
     expect(http.fetches).toBe(0);
   });
 
   it('rejects an algorithm outside the allowlist', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims());
-    await expectRejected(token, expectations(http, { algorithms: ['ES256'] }), 'ID token rejected: alg "RS256" is not allowed; want one of ES256');
+    await expectRejected(token, expectations(http, { algorithms: ['ES256'] }), 'id_token_alg_not_allowed', 'ID token rejected: alg "RS256" is not allowed; want one of ES256');
   });
 
   it('rejects a malformed token', async () => {
     const http = jwksServer(() => [jwkA]);
-    await expectRejected('not-a-jwt', expectations(http), 'ID token rejected: malformed: not a signed JWT (1 parts, want 3)');
+    await expectRejected('not-a-jwt', expectations(http), 'id_token_malformed', 'ID token rejected: malformed: not a signed JWT (1 parts, want 3)');
   });
 
   it('refetches the JWKS exactly once for an unknown kid, then succeeds after rotation', async () => {
@@ -243,14 +244,14 @@ describe('validateIdToken', () => {
     const http = jwksServer(() => [jwkA]);
     await validateIdToken(await sign(claims()), expectations(http));
     const token = await sign(claims(), keyB, { kid: 'zzz' });
-    await expectRejected(token, expectations(http), `ID token rejected: signature invalid: no key in the JWKS at ${JWKS_URI} matches kid "zzz" and alg "RS256"`);
+    await expectRejected(token, expectations(http), 'id_token_signature_invalid', `ID token rejected: signature invalid: no key in the JWKS at ${JWKS_URI} matches kid "zzz" and alg "RS256"`);
     expect(http.fetches).toBe(2);
   });
 
   it('does not refetch a set it has just fetched', async () => {
     const http = jwksServer(() => [jwkA]);
     const token = await sign(claims(), keyB, { kid: 'zzz' });
-    await expectRejected(token, expectations(http), /no key in the JWKS/);
+    await expectRejected(token, expectations(http), 'id_token_signature_invalid', /no key in the JWKS/);
     expect(http.fetches).toBe(1);
   });
 
@@ -260,10 +261,10 @@ describe('validateIdToken', () => {
     const token = await sign(claims(), keyB, {});
     await expect(validateIdToken(token, expectations(http))).resolves.toMatchObject({ sub: 'alice' });
     const forged = await sign(claims(), (await generateKeyPair('RS256')), {});
-    await expectRejected(forged, expectations(http), 'ID token rejected: signature invalid');
+    await expectRejected(forged, expectations(http), 'id_token_signature_invalid', 'ID token rejected: signature invalid');
   });
 
-  it('a JWKS that is not JSON is a protocol TransportError naming the URL', async () => {
+  it('a JWKS that is not JSON is a ProtocolError naming the URL', async () => {
     const http: HttpClient = {
       async request(req) {
         return { status: 200, statusText: 'OK', url: req.url, headers: new Headers({ 'content-type': 'text/html' }), text: '<html>login</html>' };
@@ -271,20 +272,20 @@ describe('validateIdToken', () => {
     };
     const token = await sign(claims());
     const err = await validateIdToken(token, expectations(http)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TransportError);
-    expect((err as TransportError).code).toBe('protocol');
-    expect((err as TransportError).message).toBe(`JWKS at ${JWKS_URI} did not answer JSON (text/html)`);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).code).toBe('response_not_json');
+    expect((err as ProtocolError).message).toContain(JWKS_URI);
   });
 
-  it('a JSON answer without keys is a protocol TransportError', async () => {
+  it('a JSON answer without keys is a ProtocolError jwks_invalid', async () => {
     const http: HttpClient = {
       async request(req) {
         return { status: 200, statusText: 'OK', url: req.url, headers: new Headers({ 'content-type': 'application/json' }), text: '{"issuer":"x"}' };
       },
     };
     const err = await validateIdToken(await sign(claims()), expectations(http)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TransportError);
-    expect((err as TransportError).message).toMatch(/^JWKS at https:\/\/as\.example\/jwks is not a JSON Web Key Set/);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).code).toBe('jwks_invalid');
   });
 
   it('a failed JWKS fetch is not cached', async () => {
@@ -328,5 +329,24 @@ describe('named checks', () => {
     expect(() => checkIdTokenNonce({}, undefined)).not.toThrow();
     expect(() => checkIdTokenNonce({ nonce: 'x' }, 'x')).not.toThrow();
     expect(() => checkIdTokenNonce({ nonce: 'x' }, 'y')).toThrow('ID token rejected: nonce mismatch');
+  });
+});
+
+describe('checkIdTokenSubjectUnchanged (OIDC Core §12.2)', () => {
+  it('accepts the same sub, and anything when there was no original', () => {
+    expect(() => checkIdTokenSubjectUnchanged({ sub: 'alice' }, 'alice')).not.toThrow();
+    expect(() => checkIdTokenSubjectUnchanged({ sub: 'mallory' }, undefined)).not.toThrow();
+  });
+
+  it('refuses another sub with id_token_sub_changed, showing neither value', () => {
+    let err: unknown;
+    try {
+      checkIdTokenSubjectUnchanged({ sub: 'mallory' }, 'alice');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(err).toMatchObject({ code: 'id_token_sub_changed', cause: { check: 'checkIdTokenSubjectUnchanged', attribute: 'sub' } });
+    expect((err as Error).message).not.toMatch(/alice|mallory/);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OAuthError, TransportError } from '../../src/errors.js';
+import { OAuthError, ProtocolError, type ProtocolCode } from '../../src/errors.js';
 import type { HttpResponse } from '../../src/http/types.js';
-import { processTokenResponse, readOAuthBody, throwIfOAuthError, type OAuthResponseContext } from '../../src/oauth/token-response.js';
+import { readOAuthBody, throwIfOAuthError, type OAuthResponseContext } from '../../src/oauth/response.js';
+import { processTokenResponse } from '../../src/oauth/token-response.js';
 
 const ENDPOINT = 'https://as.example/token';
 const AT = 'at-SECRET-0123456789';
@@ -102,7 +103,7 @@ describe('processTokenResponse: tolerated deviations (SPEC Interoperability)', (
     expect(ctx.warnings).toEqual([]);
   });
 
-  it.each([[-5], ['soon'], [{}], [true]])('takes an unusable expires_in %j as unknown, with a warning', (value) => {
+  it.each([['soon'], [{}], [true]])('takes an unusable expires_in %j as unknown, with a warning', (value) => {
     const ctx = context();
     const t = processTokenResponse(json(200, { access_token: AT, token_type: 'Bearer', expires_in: value }), ctx);
     expect(t.expires_in).toBeNull();
@@ -220,12 +221,12 @@ describe('throwIfOAuthError: an error member is an OAuth error whatever the stat
 });
 
 describe('processTokenResponse: answers that are not token responses (exit 4)', () => {
-  function expectProtocol(err: unknown, pattern: RegExp): TransportError {
-    expect(err).toBeInstanceOf(TransportError);
-    const e = err as TransportError;
-    expect(e.kind).toBe('transport');
-    expect(e.code).toBe('protocol');
-    expect(e.message).toMatch(pattern);
+  function expectProtocol(err: unknown, code: ProtocolCode, cause: Record<string, unknown> = {}): ProtocolError {
+    expect(err).toBeInstanceOf(ProtocolError);
+    const e = err as ProtocolError;
+    expect(e.kind).toBe('protocol');
+    expect(e.code).toBe(code);
+    expect(e.cause).toMatchObject(cause);
     expectNoSecrets(e);
     return e;
   }
@@ -233,66 +234,92 @@ describe('processTokenResponse: answers that are not token responses (exit 4)', 
   it('rejects an HTML 502 naming the endpoint, status and content type', () => {
     const html = `<html><body><h1>502 Bad Gateway</h1><!-- ${AT} --></body></html>`;
     const err = catchError(() => processTokenResponse(response(502, html, 'text/html; charset=utf-8', 'Bad Gateway'), context()));
-    const e = expectProtocol(err, /^token endpoint https:\/\/as\.example\/token answered 502 with text\/html, not JSON$/);
+    const e = expectProtocol(err, 'response_not_json', { check: 'readOAuthBody', actual: 'text/html' });
+    expect(e.message).toContain('token endpoint https://as.example/token');
     expect(e.status).toBe(502);
     expect(e.hint).toMatch(/try again/);
   });
 
   it('rejects an HTML login page with 200', () => {
     const err = catchError(() => processTokenResponse(response(200, '<!doctype html><title>Sign in</title>', 'text/html'), context()));
-    expectProtocol(err, /answered 200 with text\/html, not JSON/);
+    expectProtocol(err, 'response_not_json');
   });
 
   it('rejects truncated JSON', () => {
     const err = catchError(() => processTokenResponse(response(200, `{"access_token":"${AT}","token_ty`, 'application/json'), context()));
-    expectProtocol(err, /answered 200 with application\/json that does not parse/);
+    expectProtocol(err, 'response_invalid_json');
   });
 
   it('rejects a JSON array', () => {
     const err = catchError(() => processTokenResponse(json(200, [{ access_token: AT }]), context()));
-    expectProtocol(err, /answered 200 with a JSON array, not a JSON object/);
+    expectProtocol(err, 'response_not_object', { actual: 'a JSON array' });
   });
 
   it.each([[null, 'JSON null'], ['"x"', 'a JSON string'], ['42', 'a JSON number']])('rejects %s', (text, what) => {
     const err = catchError(() => processTokenResponse(response(200, String(text), 'application/json'), context()));
-    expectProtocol(err, new RegExp(`with ${what}, not a JSON object`));
+    expectProtocol(err, 'response_not_object', { actual: what });
   });
 
   it('rejects plain text', () => {
     const err = catchError(() => processTokenResponse(response(500, 'Internal Server Error', 'text/plain'), context()));
-    expectProtocol(err, /answered 500 with text\/plain, not JSON/);
+    expectProtocol(err, 'response_not_json', { actual: 'text/plain' });
   });
 
   it('rejects an empty body', () => {
     const err = catchError(() => processTokenResponse(response(401, '', undefined, 'Unauthorized'), context()));
-    const e = expectProtocol(err, /answered 401 with an empty body/);
+    const e = expectProtocol(err, 'response_empty');
     expect(e.hint).toMatch(/client/);
   });
 
   it('rejects a 5xx JSON without an OAuth error', () => {
     const err = catchError(() => processTokenResponse(json(503, { message: 'maintenance' }), context()));
-    const e = expectProtocol(err, /answered 503 without an OAuth error/);
+    const e = expectProtocol(err, 'response_status_unexpected', { check: 'assertSuccessStatus', actual: 503 });
     expect(e.status).toBe(503);
   });
 
   it('rejects a 4xx JSON without an OAuth error', () => {
     const err = catchError(() => processTokenResponse(json(404, { message: 'not found' }), context()));
-    expectProtocol(err, /answered 404 without an OAuth error/);
+    expectProtocol(err, 'response_status_unexpected', { actual: 404 });
   });
 
   it('rejects a 200 without access_token', () => {
     const err = catchError(() => processTokenResponse(json(200, { token_type: 'Bearer', refresh_token: RT }), context()));
-    expectProtocol(err, /^no access_token in the token response/);
+    expectProtocol(err, 'token_response_missing_access_token', { check: 'checkAccessToken', attribute: 'access_token', actual: undefined });
   });
 
   it('rejects an access_token that is not a string', () => {
     const err = catchError(() => processTokenResponse(json(200, { access_token: 12345, token_type: 'Bearer' }), context()));
-    expectProtocol(err, /access_token that is not a non-empty string/);
+    expectProtocol(err, 'token_response_missing_access_token', { attribute: 'access_token', actual: 'number' });
   });
 
   it.each(['mac', 'DPoP'])('rejects token_type %s', (type) => {
     const err = catchError(() => processTokenResponse(json(200, { access_token: AT, token_type: type, refresh_token: RT }), context()));
-    expectProtocol(err, /unsupported token_type/);
+    expectProtocol(err, 'token_response_unsupported_token_type', { check: 'checkTokenType', actual: type });
+  });
+
+  it.each([
+    ['negative', -1],
+    ['beyond 10 years', 1e300],
+    ['not finite (1e999 parses as Infinity)', '1e999'],
+    ['a negative numeric string', '-30'],
+  ])('rejects an expires_in that is %s, naming it', (_what, value) => {
+    const text = `{"access_token":"${AT}","token_type":"Bearer","expires_in":${typeof value === 'string' ? (value === '1e999' ? value : JSON.stringify(value)) : value}}`;
+    const err = catchError(() => processTokenResponse(response(200, text, 'application/json'), context()));
+    const e = expectProtocol(err, 'token_response_invalid_expires_in', { check: 'checkExpiresIn', attribute: 'expires_in' });
+    expect(e.message).toContain('expires_in');
+  });
+
+  it('accepts an expires_in of exactly 10 years', () => {
+    const t = processTokenResponse(json(200, { access_token: AT, token_type: 'Bearer', expires_in: 315_576_000 }), context());
+    expect(t.expires_in).toBe(315_576_000);
+  });
+
+  it('the token endpoint refusing with an empty 400/401/403 gets a hint naming the likely causes', () => {
+    for (const status of [400, 401, 403]) {
+      const err = catchError(() => processTokenResponse(response(status, ''), context()));
+      const e = expectProtocol(err, 'response_empty');
+      expect(e.hint).toMatch(/client id.*secret.*scope.*redirect URI/);
+    }
   });
 
   it('strips credentials and query from the endpoint named in messages', () => {

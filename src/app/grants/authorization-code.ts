@@ -13,9 +13,9 @@ import { createPkce, randomNonce, randomState } from '../../oauth/pkce.js';
 import { tokenRequest } from '../../oauth/token-request.js';
 import { processTokenResponse } from '../../oauth/token-response.js';
 import type { TokenSet } from '../../store/types.js';
-import { clientCredentials } from '../client.js';
+import { connect } from '../auth-server.js';
 import type { AppContext } from '../context.js';
-import { isLoopbackHost, resolveEndpoints } from '../endpoints.js';
+import { isLoopbackHost } from '../endpoints.js';
 import type { Interaction } from '../interaction.js';
 import type { LoginRequest } from '../login.js';
 import { finishLogin } from './finish.js';
@@ -24,15 +24,17 @@ const DEFAULT_REDIRECT = 'http://127.0.0.1/callback';
 
 /**
  * RFC 6749 §4.1 with PKCE (RFC 7636) always, `state` always and `nonce` with `openid`; the code
- * arrives at a loopback listener (RFC 8252 §7.3) or, with `--manual`, is pasted by the user.
+ * arrives at a loopback listener (RFC 8252 §7.3) or, in a manual login, is pasted by the user.
  * `implicit` (RFC 6749 §4.2, deprecated by OAuth 2.1) shares the same path with
  * `response_type=token`.
  */
 export async function authorizationCodeGrant(req: LoginRequest, ctx: AppContext, io: Interaction, implicit = false): Promise<TokenSet> {
   const { settings } = req;
   if (implicit) ctx.warn('the implicit grant is deprecated by OAuth 2.1 (tokens travel in the URL); prefer the authorization code grant');
-  const client = await clientCredentials(settings, req.clientSecret);
-  const endpoints = await resolveEndpoints(settings, implicit ? ['authorization_endpoint'] : ['authorization_endpoint', 'token_endpoint'], ctx);
+  const as = await connect(settings, req.clientSecret, implicit ? ['authorization_endpoint'] : ['authorization_endpoint', 'token_endpoint'], ctx);
+  const { client, endpoints } = as;
+  // RFC 9207 §3: a server that promises `iss` in every response gets callbacks without it refused.
+  const issRequired = endpoints.authorization_response_iss_parameter_supported === true;
   const pkce = implicit ? undefined : createPkce();
   ctx.redactor.addSecret(pkce?.verifier);
   const state = randomState();
@@ -58,15 +60,17 @@ export async function authorizationCodeGrant(req: LoginRequest, ctx: AppContext,
   if (req.manual) {
     redirectUri = redirect.toString();
     params = await manualCallback(requestFor(redirectUri), state, io);
+    // A pasted code alone carries no `iss`; a pasted redirect must (when the server promises it).
+    assertResponseIssuerMatches(params, endpoints.issuer, issRequired && params.has('state'));
   } else {
     if (redirect.protocol !== 'http:' || !isLoopbackHost(redirect.hostname)) {
       throw new UsageError(`the redirect URI ${redirect} is not a loopback http:// address, so oauthctl cannot receive the callback`, {
-        hint: 'use --manual to paste the redirected address, or --redirect-uri http://127.0.0.1:PORT/callback',
+        code: 'redirect_uri_not_loopback',
+        attribute: 'redirect_uri',
       });
     }
-    ({ params, redirectUri } = await loopbackCallback(redirect, req.port, (uri) => requestFor(uri), { state, issuer: endpoints.issuer }, implicit, io, ctx.now));
+    ({ params, redirectUri } = await loopbackCallback(redirect, req.port, (uri) => requestFor(uri), { state, issuer: endpoints.issuer, issRequired }, implicit, io, ctx.now));
   }
-  assertResponseIssuerMatches(params, endpoints.issuer);
 
   if (implicit) {
     throwIfAuthorizationError(params);
@@ -78,26 +82,19 @@ export async function authorizationCodeGrant(req: LoginRequest, ctx: AppContext,
   }
   const code = authorizationCode(params);
   ctx.redactor.addSecret(code);
-  const res = await tokenRequest(ctx.http, {
-    tokenEndpoint: endpoints.token_endpoint as string,
-    params: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce?.verifier, resource: settings.resource },
-    client,
-    now: ctx.now,
-    warn: ctx.warn,
-    note: ctx.note,
-  });
+  const res = await tokenRequest(as, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce?.verifier, resource: settings.resource });
   return finishLogin(res, { settings, endpoints, client, grant: 'authorization_code', ...(nonce ? { nonce } : {}) }, ctx);
 }
 
 /**
- * The listener binds 127.0.0.1 on `--port`, else the redirect URI's port, else an ephemeral one;
+ * The listener binds 127.0.0.1 on the requested port, else the redirect URI's port, else an ephemeral one;
  * a `localhost` redirect URI is sent as `localhost` (some servers accept nothing else).
  */
 async function loopbackCallback(
   redirect: URL,
   port: number | undefined,
   urlFor: (redirectUri: string) => string,
-  expected: { state: string; issuer?: string | undefined },
+  expected: { state: string; issuer?: string | undefined; issRequired: boolean },
   implicit: boolean,
   io: Interaction,
   now: () => number,
@@ -107,7 +104,7 @@ async function loopbackCallback(
   const loopback = await startLoopback({
     port: port ?? (redirect.port ? Number(redirect.port) : 0),
     path: redirect.pathname || '/callback',
-    check: (params) => checkCallback(params, { state: expected.state, ...(expected.issuer ? { issuer: expected.issuer } : {}) }),
+    check: (params) => checkCallback(params, { state: expected.state, issRequired: expected.issRequired, ...(expected.issuer ? { issuer: expected.issuer } : {}) }),
     implicit,
     signal,
   });
@@ -127,9 +124,7 @@ async function loopbackCallback(
     }
   } catch (err) {
     if (timeout.aborted && !io.signal.aborted) {
-      throw new TransportError('timeout', `no answer from the browser within ${io.waitSeconds}s`, {
-        hint: 'finish signing in sooner, raise --timeout, or use --manual',
-      });
+      throw new TransportError('callback_timeout', `no answer from the browser within ${io.waitSeconds}s`);
     }
     throw err;
   } finally {
@@ -150,7 +145,7 @@ async function openOrPrint(url: string, io: Interaction): Promise<void> {
   }
 }
 
-/** `--manual`: no listener, no browser; the user pastes where the browser was sent (or the code). */
+/** Manual login: no listener, no browser; the user pastes where the browser was sent (or the code). */
 async function manualCallback(url: string, state: string, io: Interaction): Promise<URLSearchParams> {
   io.tell(`Open this URL in a browser on any machine and sign in:\n\n  ${url}\n`);
   io.tell('Then paste the address the browser was redirected to (it may show an error page; that is fine), or just the code.');

@@ -1,9 +1,10 @@
 import type { Profile } from '../../config/profile.js';
-import { validateIdToken } from '../../jwt/id-token.js';
+import { checkIdTokenSubjectUnchanged, validateIdToken } from '../../jwt/id-token.js';
 import { remoteJwks } from '../../jwt/jwks.js';
 import type { ClientCredentials } from '../../oauth/client-auth.js';
 import type { TokenResponse } from '../../oauth/token-response.js';
 import type { TokenSet } from '../../store/types.js';
+import { claimsOf } from '../claims.js';
 import type { AppContext } from '../context.js';
 import { resolveEndpoints, type Endpoints } from '../endpoints.js';
 import { toTokenSet } from '../token-set.js';
@@ -23,7 +24,9 @@ export interface FinishOptions {
  */
 export async function finishLogin(res: TokenResponse, opts: FinishOptions, ctx: AppContext): Promise<TokenSet> {
   for (const secret of [res.access_token, res.refresh_token, res.id_token]) ctx.redactor.addSecret(secret);
-  if (res.id_token) await checkIdToken(res.id_token, opts, ctx);
+  if (res.id_token) {
+    await checkIdToken(res.id_token, { settings: opts.settings, endpoints: opts.endpoints, clientId: opts.client.clientId, ...(opts.nonce !== undefined ? { nonce: opts.nonce } : {}) }, ctx);
+  }
   const tokenEndpoint = opts.endpoints.token_endpoint ?? '';
   return toTokenSet(
     res,
@@ -39,20 +42,38 @@ export async function finishLogin(res: TokenResponse, opts: FinishOptions, ctx: 
   );
 }
 
-async function checkIdToken(idToken: string, opts: FinishOptions, ctx: AppContext): Promise<void> {
+export interface IdTokenCheck {
+  settings: Profile;
+  endpoints: Endpoints;
+  clientId: string;
+  nonce?: string;
+  /** A refresh: the ID token being renewed, whose `sub` the new one must repeat (OIDC Core §12.2). */
+  previous?: string;
+}
+
+/**
+ * OIDC Core §3.1.3.7 (and §12.2 for a refreshed one): signature against the issuer's JWKS, `iss`,
+ * `aud`, `exp`, `nonce` when one was sent, and the same `sub` as the token it renews. Without an
+ * issuer or a JWKS the token cannot be validated: a warning says so.
+ */
+export async function checkIdToken(idToken: string, opts: IdTokenCheck, ctx: AppContext): Promise<void> {
   const issuer = opts.endpoints.issuer;
   let jwksUri = opts.endpoints.jwks_uri;
   if (!jwksUri && issuer) jwksUri = (await resolveEndpoints(opts.settings, ['jwks_uri'], ctx, { required: false })).jwks_uri;
   if (!issuer || !jwksUri) {
-    ctx.warn(`the ID token was not validated: ${issuer ? 'no jwks_uri is known (give --jwks-uri)' : 'no issuer is known (give --issuer)'}`);
+    ctx.warn(`the ID token was not validated: ${issuer ? 'no jwks_uri is known' : 'no issuer is known'}`);
     return;
   }
-  await validateIdToken(idToken, {
+  const claims = await validateIdToken(idToken, {
     issuer,
-    clientId: opts.client.clientId,
+    clientId: opts.clientId,
     ...(opts.nonce !== undefined ? { nonce: opts.nonce } : {}),
     jwks: remoteJwks(ctx.http, jwksUri),
     now: ctx.now,
   });
-  ctx.note('ID token validated (signature, iss, aud, exp, nonce)');
+  if (opts.previous !== undefined) {
+    const sub = claimsOf(opts.previous)?.sub;
+    checkIdTokenSubjectUnchanged(claims, typeof sub === 'string' ? sub : undefined);
+  }
+  ctx.note(`ID token validated (signature, iss, aud, exp${opts.nonce !== undefined ? ', nonce' : ''}${opts.previous !== undefined ? ', same sub' : ''})`);
 }

@@ -1,6 +1,6 @@
 import { needsClientSecret } from '../../app/client.js';
 import { defaultGrant, login, type LoginRequest } from '../../app/login.js';
-import { claimsOf } from '../../app/claims.js';
+import { bestSubject } from '../../app/claims.js';
 import { tokenSetJson } from '../../app/token-set.js';
 import { UsageError } from '../../errors.js';
 import { readAll, stripOneNewline } from '../../io/io.js';
@@ -91,7 +91,7 @@ export async function run(opts: LoginOptions, session: Session): Promise<void> {
     session.printJson(tokenSetJson(tokens, session.app.now()));
     return;
   }
-  session.err(`${summary(tokens, profileName, session)} (stored in ${store.location})\n`);
+  session.err(`${summary(tokens, profileName, session, req.username)} (stored in ${store.location})\n`);
 }
 
 /** Password grant: `--username` (or a prompt), the password from stdin, OAUTHCTL_PASSWORD or a masked prompt. */
@@ -119,19 +119,13 @@ function parsePort(value: unknown): number {
 
 export const command = defineCommand(parseLoginOptions, run);
 
-function summary(tokens: TokenSet, profile: string, session: Session): string {
+function summary(tokens: TokenSet, profile: string, session: Session, username: string | undefined): string {
   const now = Math.floor(session.app.now() / 1000);
-  const who = tokens.grant === 'client_credentials' ? `client ${tokens.client_id}` : (subject(tokens) ?? `client ${tokens.client_id}`);
+  const who = tokens.grant === 'client_credentials' ? `client ${tokens.client_id}` : (bestSubject(tokens, username) ?? `client ${tokens.client_id}`);
   const scope = tokens.scope ? `scope "${tokens.scope}"` : 'no scope reported';
   const expiry =
     tokens.expires_at === null || tokens.expires_at === undefined
       ? 'expiry unknown'
       : `${relative(tokens.expires_at, now, { future: 'expires', past: 'expired' })} (${isoDate(tokens.expires_at)})`;
   return `${session.theme.err.green('✓')} Logged in as ${who}, profile ${profile}: ${scope}, ${expiry}`;
-}
-
-/** The ID token's user name, email or subject, for the summary line. */
-function subject(tokens: TokenSet): string | undefined {
-  const claims = claimsOf(tokens.id_token);
-  return [claims?.preferred_username, claims?.email, claims?.sub].find((v): v is string => typeof v === 'string');
 }

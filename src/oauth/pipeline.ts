@@ -1,0 +1,131 @@
+/**
+ * The one way to the authorization server. Every request to it — token (every grant and every
+ * refresh), device authorization, introspection, revocation, userinfo, and later PAR and
+ * registration — is an `exchange` here, which does, in order:
+ *
+ * 1. endpoint choice (`endpointUrl`): the resolved endpoint for the request's name;
+ * 2. the request: a form POST (or a GET), `Accept: application/json` (SPEC "Interoperability");
+ * 3. client authentication (`applyClientAuth`, with the endpoint as assertion audience), or the
+ *    access token as a Bearer header (userinfo);
+ * 4. the HTTP client (timeouts, proxies, CA, `-v` tracing: src/http/client.ts);
+ * 5. response reading: the endpoint's pure `process…Response`, built on ./response.ts.
+ *
+ * Each endpoint module is then a request function (`tokenRequest`, …) that names its endpoint
+ * and parameters, and a pure process function (`processTokenResponse`, …), as oauth4webapi does.
+ *
+ * Where issue 14 plugs in, once each:
+ * - DPoP (RFC 9449): a proof header built in `exchange` for every request (`AuthServer.dpop`),
+ *   and the `use_dpop_nonce` retry around `send`;
+ * - mutual TLS (RFC 8705): `endpointUrl` picks `mtls_endpoint_aliases` when a client
+ *   certificate is configured, and the HTTP client gets the certificate's agent;
+ * - RAR (RFC 9396): `authorization_details` added to the parameters of the requests that carry
+ *   it (token and PAR), in `exchange`.
+ */
+import { UsageError } from '../errors.js';
+import type { HttpClient, HttpResponse } from '../http/types.js';
+import { applyClientAuth, type ClientCredentials } from './client-auth.js';
+import type { EndpointFields } from './discovery.js';
+import type { OAuthResponseContext } from './response.js';
+
+/** The endpoints a client uses, named as RFC 8414 §2 names them (profiles use the same names). */
+export type EndpointName = keyof EndpointFields;
+
+/** Every endpoint name, in a fixed order. */
+export const ENDPOINT_NAMES: readonly EndpointName[] = Object.freeze([
+  'authorization_endpoint',
+  'token_endpoint',
+  'device_authorization_endpoint',
+  'introspection_endpoint',
+  'revocation_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+]);
+
+/** Endpoint URLs (explicit > discovered), the issuer they belong to, and what the metadata promises. */
+export type Endpoints = Partial<Record<EndpointName, string>> & {
+  issuer?: string;
+  /** RFC 9207 §3: every authorization response carries `iss`. */
+  authorization_response_iss_parameter_supported?: boolean;
+};
+
+/** What each endpoint is called in messages, and what a failure there is called. */
+export const ENDPOINT_LABELS: Readonly<Record<EndpointName, { name: string; operation: string }>> = Object.freeze({
+  authorization_endpoint: { name: 'authorization endpoint', operation: 'authorization' },
+  token_endpoint: { name: 'token endpoint', operation: 'token request' },
+  device_authorization_endpoint: { name: 'device authorization endpoint', operation: 'device authorization request' },
+  introspection_endpoint: { name: 'introspection endpoint', operation: 'introspection' },
+  revocation_endpoint: { name: 'revocation endpoint', operation: 'revocation' },
+  userinfo_endpoint: { name: 'userinfo endpoint', operation: 'userinfo request' },
+  jwks_uri: { name: 'JWKS', operation: 'JWKS request' },
+});
+
+/** One authorization server as a use case talks to it: built once per command by app/. */
+export interface AuthServer {
+  http: HttpClient;
+  endpoints: Endpoints;
+  /** Who we are; requests that authenticate the client need it. */
+  client?: ClientCredentials;
+  /** Epoch milliseconds (client assertions; later DPoP proofs). */
+  now: () => number;
+  warn: (message: string) => void;
+  note?: (message: string) => void;
+}
+
+export interface ExchangeRequest {
+  endpoint: EndpointName;
+  /** Default POST. */
+  method?: 'POST' | 'GET';
+  /** Form parameters of a POST; `undefined` and empty values are left out. */
+  params?: Record<string, string | undefined>;
+  /** RFC 6750 §2.1: the access token as `Authorization: Bearer` (userinfo). No client auth then. */
+  accessToken?: string;
+}
+
+/** Reads one endpoint's answer: pure, given the response and where it came from. */
+export type ProcessResponse<T> = (res: HttpResponse, ctx: OAuthResponseContext) => T;
+
+/**
+ * Endpoint choice: the URL of `name` for this server.
+ * @throws UsageError `missing_endpoint` (attribute: the endpoint's name) when none is known.
+ */
+export function endpointUrl(as: AuthServer, name: EndpointName): string {
+  const url = as.endpoints[name];
+  if (url) return url;
+  throw new UsageError(`no ${name.replace(/_/g, ' ')} is known`, {
+    code: 'missing_endpoint',
+    attribute: name,
+    context: { issuerKnown: as.endpoints.issuer !== undefined },
+  });
+}
+
+/**
+ * Sends one request to the authorization server and reads the answer with `process`.
+ *
+ * @throws UsageError when the client's secret or key is missing (nothing is sent); OAuthError,
+ *   ProtocolError from `process`; TransportError for network failures.
+ */
+export async function exchange<T>(as: AuthServer, req: ExchangeRequest, process: ProcessResponse<T>): Promise<T> {
+  const url = endpointUrl(as, req.endpoint);
+  const method = req.method ?? 'POST';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: URLSearchParams | undefined;
+  if (method === 'POST') {
+    body = new URLSearchParams();
+    for (const [name, value] of Object.entries(req.params ?? {})) {
+      if (value !== undefined && value !== '') body.set(name, value);
+    }
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  if (req.accessToken !== undefined) {
+    headers.authorization = `Bearer ${req.accessToken}`;
+  } else if (as.client !== undefined && body !== undefined) {
+    await applyClientAuth(as.client, { audience: url, body, headers, now: as.now });
+  }
+  const res = await as.http.request({ method, url, headers, ...(body === undefined ? {} : { body }) });
+  return process(res, {
+    endpoint: url,
+    ...ENDPOINT_LABELS[req.endpoint],
+    warn: as.warn,
+    ...(as.note === undefined ? {} : { note: as.note }),
+  });
+}
