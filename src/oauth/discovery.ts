@@ -13,6 +13,20 @@ export interface EndpointFields {
   jwks_uri?: string;
 }
 
+/** The endpoints a client uses, named as RFC 8414 §2 names them (profiles use the same names). */
+export type EndpointName = keyof EndpointFields;
+
+/** Every endpoint name, in a fixed order. */
+export const ENDPOINT_NAMES: readonly EndpointName[] = Object.freeze([
+  'authorization_endpoint',
+  'token_endpoint',
+  'device_authorization_endpoint',
+  'introspection_endpoint',
+  'revocation_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+]);
+
 export interface AuthServerMetadata extends EndpointFields {
   issuer: string;
   [member: string]: unknown;

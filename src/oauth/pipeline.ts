@@ -24,22 +24,10 @@
 import { UsageError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
 import { applyClientAuth, type ClientCredentials } from './client-auth.js';
-import type { EndpointFields } from './discovery.js';
+import type { EndpointName } from './discovery.js';
 import type { OAuthResponseContext } from './response.js';
 
-/** The endpoints a client uses, named as RFC 8414 §2 names them (profiles use the same names). */
-export type EndpointName = keyof EndpointFields;
-
-/** Every endpoint name, in a fixed order. */
-export const ENDPOINT_NAMES: readonly EndpointName[] = Object.freeze([
-  'authorization_endpoint',
-  'token_endpoint',
-  'device_authorization_endpoint',
-  'introspection_endpoint',
-  'revocation_endpoint',
-  'userinfo_endpoint',
-  'jwks_uri',
-]);
+export { ENDPOINT_NAMES, type EndpointName } from './discovery.js';
 
 /** Endpoint URLs (explicit > discovered), the issuer they belong to, and what the metadata promises. */
 export type Endpoints = Partial<Record<EndpointName, string>> & {

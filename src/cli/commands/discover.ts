@@ -1,19 +1,9 @@
 import { assertSecureUrl } from '../../app/endpoints.js';
 import { TransportError, UsageError } from '../../errors.js';
-import { discoveryRequest, discoveryUrls } from '../../oauth/discovery.js';
+import { discoveryRequest, discoveryUrls, ENDPOINT_NAMES } from '../../oauth/discovery.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 import { profileFromFlags, resolveSettings } from '../settings.js';
-
-const ENDPOINTS = [
-  'authorization_endpoint',
-  'token_endpoint',
-  'device_authorization_endpoint',
-  'introspection_endpoint',
-  'revocation_endpoint',
-  'userinfo_endpoint',
-  'jwks_uri',
-] as const;
 
 const LISTS = [
   'grant_types_supported',
@@ -55,7 +45,7 @@ export async function run(opts: DiscoverOptions, session: Session): Promise<void
   }
   const m = found.metadata;
   const rows: [string, string][] = [['issuer', m.issuer]];
-  for (const name of ENDPOINTS) if (typeof m[name] === 'string') rows.push([name, m[name] as string]);
+  for (const name of ENDPOINT_NAMES) if (typeof m[name] === 'string') rows.push([name, m[name] as string]);
   for (const name of LISTS) if (Array.isArray(m[name])) rows.push([name, (m[name] as unknown[]).join(' ')]);
   const width = Math.max(...rows.map(([k]) => k.length));
   session.out(rows.map(([k, v]) => `${session.theme.out.bold(k.padEnd(width))}  ${v}`).join('\n') + '\n');
