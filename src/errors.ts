@@ -85,6 +85,7 @@ export const ERROR_CODES = {
   missing_verification_key: { kind: 'usage', summary: '`verify` has no key to verify with' },
   keychain_unavailable: { kind: 'usage', summary: 'the OS keychain does not answer' },
   token_store_io: { kind: 'usage', summary: 'the token store file cannot be read or written' },
+  home_unsafe: { kind: 'usage', summary: 'the oauthctl home is not a private directory of this user' },
   lock_timeout: { kind: 'usage', summary: 'another process holds the profile lock' },
   response_too_large: { kind: 'usage', summary: '`call -o json`: the answer is too large to hold' },
   // oauth (3)
