@@ -1,16 +1,16 @@
-/** Automatic refresh with a short access-token lifetime (2 s), and single-flight across processes. */
+/** Automatic refresh of a stored token set that has expired, and single-flight across processes. */
 import { describe, expect, it } from 'vitest';
 import { runCli, useFixture } from './cli.js';
-import { checkSingleFlight, waitUntilExpired } from './concurrent-refresh.js';
+import { checkSingleFlight, expireStoredTokens } from './concurrent-refresh.js';
 import { loginAlice, storedTokens } from './lifecycle-helpers.js';
 
-const t = useFixture({ accessTokenTtl: 2 });
+const t = useFixture();
 
 describe('automatic refresh', () => {
   it('`token` after expiry refreshes by itself and stores the rotated refresh token', async () => {
     await loginAlice(t.fixture, t.home);
     const before = await storedTokens(t.home);
-    await waitUntilExpired(t.home, {});
+    await expireStoredTokens(t.home);
     const count = t.fixture.stats.tokenRequests.refresh_token ?? 0;
     const res = await runCli(['token'], { home: t.home });
     expect(res.code).toBe(0);

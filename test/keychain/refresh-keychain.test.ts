@@ -6,7 +6,7 @@ import { useFixture } from '../integration/cli.js';
 const hasBus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 if (!hasBus && process.env.CI) throw new Error('CI must run the keychain tests inside a D-Bus session: use `npm test`');
 
-const t = useFixture({ accessTokenTtl: 2 });
+const t = useFixture();
 
 // Skipped only on a developer machine without a session bus; CI fails above instead.
 describe.skipIf(!hasBus)('single-flight refresh with the keychain store', () => {
