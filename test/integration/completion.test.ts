@@ -1,8 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, tempHome } from './cli.js';
 
 const run = promisify(execFile);
@@ -47,7 +47,7 @@ describe('oauthctl completion (built CLI)', () => {
   afterAll(() => cleanup?.());
 
   /** Sources the bash script, completes `line` (cursor at the end) as bash would, returns COMPREPLY. */
-  async function bashComplete(line: string): Promise<string[]> {
+  async function bashComplete(line: string, path?: string): Promise<string[]> {
     const program = [
       'source "$SCRIPT" || exit 9',
       // The function `complete -p oauthctl` names: the script must have registered it.
@@ -61,7 +61,7 @@ describe('oauthctl completion (built CLI)', () => {
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n');
     const { stdout } = await run('bash', ['--norc', '--noprofile', '-c', program], {
-      env: { ...env(), SCRIPT: scripts.bash, LINE: line },
+      env: { ...env(), ...(path ? { PATH: path } : {}), SCRIPT: scripts.bash, LINE: line },
       timeout: 20_000,
     });
     return stdout.split('\n').filter(Boolean);
@@ -97,6 +97,60 @@ describe('oauthctl completion (built CLI)', () => {
     expect(await bashComplete('oauthctl token --profile a')).toEqual(['alpha']);
     expect(await bashComplete('oauthctl profile use ')).toEqual(['alpha', 'beta']);
     expect(await bashComplete('oauthctl profile add ')).toEqual([]);
+  });
+
+  /**
+   * Names that would run something if a script expanded them. SPEC: config.json never holds such
+   * a name; here an `oauthctl` on PATH prints them anyway, as if one got through, and the scripts
+   * must still only offer them as text.
+   */
+  describe('a hostile profile name that reaches the script is never run', () => {
+    let hostileBin: string;
+    let marks: string;
+    const names = () => [`$(touch ${marks}/dollar)`, `\`touch ${marks}/backtick\``, `x;touch ${marks}/semicolon`, `$(IFS=_;touch_${marks}/ifs)`, '*', 'alpha'];
+    const path = () => `${hostileBin}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+    const nothingRan = () => expect(readdirSync(marks)).toEqual([]);
+
+    beforeAll(() => {
+      hostileBin = join(home, 'hostile-bin');
+      marks = join(home, 'marks');
+      mkdirSync(hostileBin);
+      mkdirSync(marks);
+      const lines = names().map((n) => `'${n.replace(/'/g, `'\\''`)}'`).join(' ');
+      writeFileSync(join(hostileBin, 'oauthctl'), `#!/bin/sh\nprintf '%s\\n' ${lines}\n`);
+      chmodSync(join(hostileBin, 'oauthctl'), 0o755);
+    });
+
+    afterEach(() => {
+      for (const f of readdirSync(marks)) rmSync(join(marks, f));
+    });
+
+    it('bash: offers them shell-quoted, runs nothing', async () => {
+      const offered = await bashComplete('oauthctl -p ', path());
+      nothingRan();
+      // Each offered word, read back by bash, is the name itself: inert text on the command line.
+      const { stdout } = await run('bash', ['--norc', '--noprofile', '-c', `for w in ${offered.join(' ')}; do printf '%s\\n' "$w"; done`], { env: { PATH: '/usr/bin:/bin' } });
+      nothingRan();
+      expect(stdout.split('\n').filter(Boolean)).toEqual(names());
+      expect(await bashComplete('oauthctl -p $', path())).toHaveLength(2);
+      expect(await bashComplete('oauthctl token --profile al', path())).toEqual(['alpha']);
+      nothingRan();
+      expect(existsSync(join(home, '*'))).toBe(false);
+    });
+
+    it.skipIf(!installed('zsh') && !process.env.CI)('zsh: hands them to compadd as they are, runs nothing', async () => {
+      // compadd exists only inside a completion widget: a stand-in records its arguments.
+      const program = `source "$SCRIPT"; compadd() { print -rl -- "$@"; }; _oc_kind=profile; _oauthctl_offer`;
+      const { stdout } = await run('zsh', ['-f', '-c', program], { env: { ...env(), PATH: path(), SCRIPT: scripts.zsh } });
+      nothingRan();
+      expect(stdout.split('\n').filter(Boolean)).toEqual(['--', ...names()]);
+    });
+
+    it.skipIf(!installed('fish') && !process.env.CI)('fish: offers them as they are, runs nothing', async () => {
+      const { stdout } = await run('fish', ['--no-config', '-c', `source ${scripts.fish}; complete -C 'oauthctl -p '`], { env: { ...env(), PATH: path() } });
+      nothingRan();
+      expect(stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(expect.arrayContaining(names()));
+    });
   });
 
   it('zsh and fish: the scripts name oauthctl', async () => {

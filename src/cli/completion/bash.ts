@@ -6,6 +6,11 @@ import { shQuote } from './quote.js';
  * (skipping flags and their values, `--flag=value` too) to find the command, then offers the
  * value of the flag before the cursor, the command's flags (after `-`), its sub-commands, or
  * its next positional argument. Profile names come from `oauthctl profile list --names`.
+ *
+ * Candidates are never expanded: no `compgen -W` (which runs the expansions of every word it is
+ * given, so a profile name `$(touch /tmp/x)` would run). Words are compared with `[[ $w == "$cur"* ]]`
+ * (a quoted prefix: no glob, no expansion) and added to COMPREPLY as they are; a profile name is
+ * added shell-quoted (`printf %q`), so that even a hostile name is inserted as inert text.
  */
 export function bashScript(root: CommandNode): string {
   const prog = root.name;
@@ -66,20 +71,31 @@ export function bashScript(root: CommandNode): string {
     '  esac',
     '}',
     '',
-    '# Fills COMPREPLY with the candidates for a kind ($1, as above) matching $2.',
+    '# Fills COMPREPLY with the candidates for a kind ($1, as above) that start with $2. Nothing',
+    '# here expands a candidate: they are compared as quoted strings and added as they are.',
     `${fn}_reply() {`,
-    '  local kind="${1%% *}" choices="${1#* }" line found',
+    '  local kind="${1%% *}" word quoted line',
+    '  local -a words',
     '  case "$kind" in',
-    '    choices) found="$(compgen -W "$choices" -- "$2")" ;;',
-    `    profile) found="$(compgen -W "$(${fn}_profiles)" -- "$2")" ;;`,
+    '    choices)',
+    '      read -ra words <<<"${1#* }"',
+    '      for word in "${words[@]}"; do',
+    '        [[ $word == "$2"* ]] && COMPREPLY+=("$word")',
+    '      done ;;',
+    '    profile)',
+    '      while IFS= read -r line; do',
+    '        [[ -n $line && $line == "$2"* ]] || continue',
+    '        printf -v quoted %q "$line"',
+    '        COMPREPLY+=("$quoted")',
+    `      done < <(${fn}_profiles)`,
+    '      ;;',
     '    file)',
     '      compopt -o filenames 2>/dev/null',
-    '      found="$(compgen -f -- "$2")" ;;',
-    '    *) return 0 ;;',
+    '      while IFS= read -r line; do',
+    '        [[ -n $line ]] && COMPREPLY+=("$line")',
+    '      done < <(compgen -f -- "$2") ;;',
     '  esac',
-    '  while IFS= read -r line; do',
-    '    [[ -n $line ]] && COMPREPLY+=("$line")',
-    '  done <<<"$found"',
+    '  return 0',
     '}',
     '',
     `${fn}() {`,
