@@ -130,6 +130,9 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
     warn,
     note,
     withProfileLock: async (profile, fn) => {
+      // `none` keeps nothing: no other process can have renewed the token, and a CI one-liner
+      // writes nothing into the home (not even a lock file).
+      if (storeChoice === 'none') return fn();
       const { profileLockPath, withLock } = await import('../store/lock.js');
       return withLock(profileLockPath(home, profile), fn);
     },

@@ -5,7 +5,7 @@
  * through a pipe, and a reader that goes away ends the CLI quietly.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,25 @@ describe('start-up: the hot paths stay lean', () => {
     // The preload itself would show if the check were blind: a command that streams loads them.
     const call = await loadedBy(['call', 'GET', '/people', '--base-url', t.fixture.apiBaseUrl]);
     expect(call.builtins).toContain('stream');
+  });
+});
+
+describe('start-up: the CI one-liner', () => {
+  it('token with flags only and --token-store none: no commander, no node_modules, nothing written to the home', async () => {
+    const client = t.fixture.clients.confidentialBasic;
+    const report = join(t.home, '..', `loaded-${process.pid}.json`);
+    const args = ['token', '--token-store', 'none', '--grant', 'client_credentials', '--token-url', `${t.fixture.issuer}/token`, '--client-id', client.id, '--no-discovery'];
+    const res = await runCli(args, {
+      home: t.home,
+      env: { OAUTHCTL_CLIENT_SECRET: client.secret, NODE_OPTIONS: `--require "${PRELOAD}"`, OAUTHCTL_TEST_LOADED_FILE: report },
+    });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^\S{20,}\n$/);
+    const loaded = JSON.parse(readFileSync(report, 'utf8')) as { files: string[] };
+    rmSync(report);
+    expect(loaded.files.filter((f) => f !== PRELOAD && f !== BIN && !f.startsWith(DIST))).toEqual([]);
+    expect(readdirSync(t.home)).toEqual([]);
   });
 });
 
