@@ -1,5 +1,6 @@
 /** Rendering helpers for text output. */
 import { duration } from '../duration.js';
+import type { Theme } from '../io/theme.js';
 
 export { duration };
 
@@ -27,4 +28,19 @@ const TIME_VERBS: Record<string, { future: string; past: string }> = {
 /** How `relative` words a JWT/introspection time claim ("expires in 4m", "issued 2h ago"). */
 export function timeVerbs(claim: string): { future: string; past: string } {
   return TIME_VERBS[claim] ?? { future: 'at', past: 'at' };
+}
+
+/**
+ * A document's fields as a person reads them: one `name  value` line per field present (names
+ * padded and bold; a list's items joined by spaces), in the order given.
+ */
+export function fieldTable(doc: Readonly<Record<string, unknown>>, names: readonly string[], theme: Pick<Theme, 'bold'>): string {
+  const rows: [string, string][] = [];
+  for (const name of names) {
+    const value = doc[name];
+    if (typeof value === 'string') rows.push([name, value]);
+    else if (Array.isArray(value)) rows.push([name, value.join(' ')]);
+  }
+  const width = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${theme.bold(k.padEnd(width))}  ${v}\n`).join('');
 }

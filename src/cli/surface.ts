@@ -59,6 +59,23 @@ export const SECRET_OPTIONS: readonly OptionSpec[] = [
 const SERVER_OPTIONS: readonly OptionSpec[] = [...PROFILE_OPTIONS, ...SECRET_OPTIONS];
 
 const ISSUER_OPTION = PROFILE_OPTIONS.find((o) => o.flags.startsWith('--issuer ')) as OptionSpec;
+const profileOption = (flag: string) => PROFILE_OPTIONS.find((o) => o.flags.startsWith(`${flag} `)) as OptionSpec;
+
+/** The flags of a registration (RFC 7591) besides the metadata fields profile flags already name. */
+const REGISTRATION_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--registration-url <url>', description: "registration endpoint (default: from the issuer's metadata)" },
+  { flags: '--client-name <name>', description: 'client_name to register' },
+  { flags: '--metadata <json>', description: 'more client metadata: JSON or @FILE (merged last)' },
+  { flags: '--initial-access-token <src>', description: 'initial access token: the token, -, @FILE or env:NAME' },
+  { flags: '--reveal', description: 'print the client secret and registration access token too' },
+];
+
+/** `--from-resource URL` (RFC 9728) and `--register` (RFC 7591 when no client id is known). */
+const FROM_RESOURCE_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--from-resource <url>', description: "take the issuer, resource and base URL from this API's protected resource metadata (RFC 9728)" },
+  { flags: '--register', description: 'register a client (RFC 7591) when no client id is known' },
+  ...REGISTRATION_OPTIONS.filter((o) => !o.flags.startsWith('--reveal')),
+];
 
 export const SURFACE: readonly SurfaceEntry[] = [
   {
@@ -72,9 +89,11 @@ export const SURFACE: readonly SurfaceEntry[] = [
       { flags: '--manual', description: 'no listener, no browser: paste the redirected address (SSH, containers)' },
       { flags: '--username <name>', description: 'password grant: the user name' },
       { flags: '--password-stdin', description: 'password grant: read the password from stdin' },
+      ...FROM_RESOURCE_OPTIONS,
     ],
     examples: [
       'login --issuer https://auth.example.com --client-id cli --scope "openid profile offline_access"',
+      'login -p mcp --from-resource https://api.example.com/mcp --register',
       'login --grant device_code --issuer https://auth.example.com --client-id tv',
       'login --manual -p remote',
       'login --grant client_credentials --issuer https://auth.example.com --client-id ci --client-secret-stdin < secret.txt',
@@ -193,10 +212,37 @@ export const SURFACE: readonly SurfaceEntry[] = [
   {
     path: ['discover'],
     args: '[issuer]',
-    summary: "print the authorization server's metadata",
-    options: [ISSUER_OPTION],
-    examples: ['discover https://accounts.google.com', 'discover --issuer https://auth.example.com -o json', 'discover -p staging'],
+    summary: "print the authorization server's metadata (or, with --resource, a protected resource's)",
+    options: [ISSUER_OPTION, { flags: '--resource <url>', description: 'print the protected resource metadata of this API URL instead (RFC 9728)' }],
+    examples: [
+      'discover https://accounts.google.com',
+      'discover --issuer https://auth.example.com -o json',
+      'discover -p staging',
+      'discover --resource https://api.example.com/mcp',
+    ],
     load: () => import('./commands/discover.js'),
+  },
+  {
+    path: ['register'],
+    summary: 'register a new client at the server (RFC 7591) and save it as profile -p NAME',
+    options: [
+      ISSUER_OPTION,
+      profileOption('--resource'),
+      profileOption('--base-url'),
+      { flags: '--no-discovery', description: 'never request /.well-known/ metadata' },
+      { flags: '--redirect-uri <uri>', description: 'redirect URI to register (repeatable; default http://127.0.0.1/callback)', repeatable: true },
+      { flags: '--grant <grant>', description: 'grant type to register (repeatable; default authorization_code and refresh_token)', repeatable: true },
+      { flags: '--client-auth <method>', description: 'token endpoint authentication method (default none)' },
+      { flags: '--scope <scopes>', description: 'scope to register' },
+      ...REGISTRATION_OPTIONS,
+    ],
+    examples: [
+      'register -p dev --issuer https://auth.example.com',
+      'register -p ci --issuer https://auth.example.com --grant client_credentials --initial-access-token env:IAT',
+      `register -p app --registration-url https://auth.example.com/register --metadata '{"logo_uri":"https://example.com/logo.png"}'`,
+      'register -p dev --issuer https://auth.example.com -o json --reveal',
+    ],
+    load: () => import('./commands/register.js'),
   },
   {
     path: ['completion'],
@@ -219,9 +265,10 @@ export const SURFACE: readonly SurfaceEntry[] = [
         path: ['profile', 'add'],
         args: '<name>',
         summary: 'save a profile (asks for what is missing on a terminal)',
-        options: SERVER_OPTIONS,
+        options: [...SERVER_OPTIONS, ...FROM_RESOURCE_OPTIONS],
         examples: [
           'profile add dev --issuer https://auth.example.com --client-id cli',
+          'profile add mcp --from-resource https://api.example.com/mcp --register',
           'profile add ci --grant client_credentials --token-url https://auth.example.com/token --client-id ci --client-secret-stdin',
         ],
         load: () => import('./commands/profile-add.js'),
@@ -245,8 +292,8 @@ export const SURFACE: readonly SurfaceEntry[] = [
         path: ['profile', 'remove'],
         args: '<name>',
         summary: 'remove a profile and its stored tokens and secret',
-        options: [],
-        examples: ['profile remove old', 'profile remove old -o json'],
+        options: [{ flags: '--unregister', description: 'first delete the client registration at the server (RFC 7592)' }],
+        examples: ['profile remove old', 'profile remove old -o json', 'profile remove dev --unregister'],
         load: () => import('./commands/profile-remove.js'),
       },
       {

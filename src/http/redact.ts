@@ -20,6 +20,7 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'token',
   'subject_token',
   'actor_token',
+  'registration_access_token',
 ]);
 
 /** Headers whose values are secrets. */

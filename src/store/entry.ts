@@ -9,8 +9,9 @@ import type { StoreEntry } from './types.js';
  */
 export function isStoreEntry(value: unknown): value is StoreEntry {
   if (!isPlainObject(value)) return false;
-  const { tokens, client_secret } = value;
+  const { tokens, client_secret, registration } = value;
   if (client_secret !== undefined && typeof client_secret !== 'string') return false;
+  if (registration !== undefined && !(isPlainObject(registration) && optionalString(registration.access_token) && optionalString(registration.client_uri))) return false;
   return tokens === undefined || isTokenSet(tokens);
 }
 
@@ -34,4 +35,8 @@ function isEpochSeconds(value: unknown): boolean {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
 }

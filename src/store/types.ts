@@ -32,6 +32,15 @@ export interface StoreEntry {
   tokens?: TokenSet;
   /** A client secret saved with a profile: it lives here, never in config.json. */
   client_secret?: string;
+  /** RFC 7591/7592: what `register` got back to manage the registration later (`--unregister`). */
+  registration?: StoredRegistration;
+}
+
+export interface StoredRegistration {
+  /** The secret that authorizes reading, changing or deleting the registration. */
+  access_token?: string;
+  /** `registration_client_uri`: the client configuration endpoint. */
+  client_uri?: string;
 }
 
 export type StoreKind = 'keychain' | 'file' | 'none';

@@ -9,6 +9,7 @@ import { isoDate, relative } from '../format.js';
 import { cliInteraction } from '../interaction.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
+import { parseFromResourceOptions, profileFromResource, registerAndSave, type RegisterOptions } from '../registration.js';
 import { clientSecretFromInput, parseSecretFlags, profileFromFlags, resolveSettings, type SecretFlags } from '../settings.js';
 import type { Profile } from '../../config/profile.js';
 
@@ -26,6 +27,10 @@ export interface LoginOptions {
   manual: boolean;
   username?: string;
   passwordStdin: boolean;
+  /** `--from-resource URL` (RFC 9728): issuer, resource and base URL from the API's metadata. */
+  fromResource?: string;
+  /** `--register`: register a client (RFC 7591) first when no client id is known. */
+  register?: RegisterOptions;
 }
 
 export function parseLoginOptions(input: CommandInput): LoginOptions {
@@ -43,6 +48,7 @@ export function parseLoginOptions(input: CommandInput): LoginOptions {
     manual,
     ...(typeof opts.username === 'string' ? { username: opts.username } : {}),
     passwordStdin,
+    ...parseFromResourceOptions(opts),
   };
 }
 
@@ -51,6 +57,14 @@ export async function run(opts: LoginOptions, session: Session): Promise<void> {
   const resolved = await resolveSettings(session, opts.profileFlags);
   const { profileName, saved } = resolved;
   let { settings } = resolved;
+  if (opts.fromResource !== undefined) {
+    // RFC 9728: the API names its authorization server; explicit flags still win.
+    settings = { ...settings, ...(await profileFromResource(session, opts.fromResource)), ...opts.profileFlags };
+  }
+  if (opts.register && !settings.client_id) {
+    // RFC 7591: no client id known, so register one and save it as this profile first.
+    settings = (await registerAndSave(session, profileName, settings, opts.register)).profile;
+  }
   if (!saved && !settings.issuer && !settings.token_endpoint && !settings.authorization_endpoint && !settings.client_id) {
     if (!session.io.canPrompt) {
       throw new UsageError(`no profile '${profileName}' and no server given`, {

@@ -1,9 +1,11 @@
 import { needsClientSecret } from '../../app/client.js';
-import { updateConfig } from '../../config/config-file.js';
+import { loadConfig, updateConfig } from '../../config/config-file.js';
+import type { StoreEntry } from '../../store/types.js';
 import { assertProfileName, validateProfile, type Profile, defaultGrant } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
+import { parseFromResourceOptions, profileFromResource, registerAndSave, type RegisterOptions } from '../registration.js';
 import { clientSecretFromInput, parseSecretFlags, profileFromFlags, type SecretFlags } from '../settings.js';
 
 export interface ProfileAddOptions {
@@ -11,10 +13,19 @@ export interface ProfileAddOptions {
   /** The fields given as flags, merged into the saved profile of that name. */
   profileFlags: Profile;
   secret: SecretFlags;
+  /** `--from-resource URL` (RFC 9728): issuer, resource and base URL from the API's metadata. */
+  fromResource?: string;
+  /** `--register`: register a client (RFC 7591) when no client id is known. */
+  register?: RegisterOptions;
 }
 
 export function parseProfileAddOptions(input: CommandInput): ProfileAddOptions {
-  return { name: assertProfileName(input.args[0] ?? ''), profileFlags: profileFromFlags(input.opts), secret: parseSecretFlags(input.opts) };
+  return {
+    name: assertProfileName(input.args[0] ?? ''),
+    profileFlags: profileFromFlags(input.opts),
+    secret: parseSecretFlags(input.opts),
+    ...parseFromResourceOptions(input.opts),
+  };
 }
 
 /**
@@ -25,7 +36,14 @@ export function parseProfileAddOptions(input: CommandInput): ProfileAddOptions {
 export async function run(opts: ProfileAddOptions, session: Session): Promise<void> {
   const name = opts.name;
   const existing = (await session.config()).profiles[name] ?? {};
-  const profile: Profile = { ...existing, ...opts.profileFlags };
+  const fromResource = opts.fromResource !== undefined ? await profileFromResource(session, opts.fromResource) : {};
+  const profile: Profile = { ...existing, ...fromResource, ...opts.profileFlags };
+  if (opts.register && !profile.client_id) {
+    // RFC 7591: no client id known, so register one and save it with the profile.
+    const registration = await registerAndSave(session, name, profile, opts.register);
+    await render(session, name, registration.profile, `Registered client ${registration.client.client_id}; saved`, registration.secrets);
+    return;
+  }
   await askForMissing(profile, session);
   validateProfile(profile, `profile ${name}`);
 
@@ -40,16 +58,21 @@ export async function run(opts: ProfileAddOptions, session: Session): Promise<vo
     const entry = (await store.get(name)) ?? {};
     await store.put(name, { ...entry, client_secret: secret });
   }
-  const config = await updateConfig(session.home, (c) => {
+  await updateConfig(session.home, (c) => {
     c.profiles[name] = profile;
     c.current ??= name;
   });
+  await render(session, name, profile, Object.keys(existing).length > 0 ? 'Updated' : 'Saved', secret !== undefined ? { client_secret: secret } : {});
+}
+
+async function render(session: Session, name: string, profile: Profile, what: string, kept: Pick<StoreEntry, 'client_secret' | 'registration'>): Promise<void> {
+  const current = (await loadConfig(session.home)).current === name;
   if (session.json) {
-    session.printJson({ name, current: config.current === name, ...profile });
+    session.printJson({ name, current, ...profile });
     return;
   }
-  const what = Object.keys(existing).length > 0 ? 'Updated' : 'Saved';
-  session.err(`${session.theme.err.green('✓')} ${what} profile ${name}${config.current === name ? ' (current)' : ''}${secret ? '; client secret kept in the token store' : ''}\n`);
+  const secrets = [kept.client_secret ? 'client secret' : '', kept.registration?.access_token ? 'registration access token' : ''].filter(Boolean).join(' and ');
+  session.err(`${session.theme.err.green('✓')} ${what} profile ${name}${current ? ' (current)' : ''}${secrets ? `; ${secrets} kept in the token store` : ''}\n`);
 }
 
 export const command = defineCommand(parseProfileAddOptions, run);
