@@ -6,6 +6,7 @@
 import { UsageError, LoginRequiredError } from '../errors.js';
 import type { HttpRequest } from '../http/types.js';
 import { safeUrl } from '../http/safe-url.js';
+import { readStepUpChallenge } from '../oauth/www-authenticate.js';
 import type { TokenSet } from '../store/types.js';
 import { acquireToken, type AcquireRequest } from './acquire-token.js';
 import type { RenewRequest } from './renew-token.js';
@@ -271,7 +272,10 @@ export async function callApi(spec: CallSpec, acquire: AcquireRequest, ctx: AppC
   const first = await tokens.acquire(acquire, ctx);
   useToken(first, spec, ctx);
   const response = await ctx.http.stream(buildHttpRequest(spec, first));
-  if (response.status !== 401) return { response, method: spec.method, displayUrl, renewed: false };
+  // A step-up challenge (RFC 9470) asks for a new login, which a renewal cannot give.
+  if (response.status !== 401 || readStepUpChallenge(401, response.headers.get('www-authenticate'))) {
+    return { response, method: spec.method, displayUrl, renewed: false };
+  }
 
   await response.body?.cancel().catch(() => {});
   ctx.note(`${spec.method} ${displayUrl} answered 401: renewing the access token once and repeating the request`);

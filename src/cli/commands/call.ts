@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { callApi, prepareCall, type BearerPlacement, type BodyReader, type CallResult } from '../../app/call-api.js';
-import { ApiError, OauthctlError, UsageError } from '../../errors.js';
+import { prepareCall, type BearerPlacement, type BodyReader, type CallResult } from '../../app/call-api.js';
+import { callWithStepUp, describeAsk, type StepUpAsk } from '../../app/step-up.js';
+import { ApiError, LoginRequiredError, OauthctlError, UsageError } from '../../errors.js';
 import { toTransportError } from '../../http/errors.js';
 import { chunkReclaimer, sink, type Sink } from '../../io/sink.js';
 import { defineCommand, type CommandInput } from '../command.js';
@@ -41,12 +42,15 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
     bodyReader(session),
     session.app,
   );
-  const result = await callApi(spec, req, session.app);
+  const { result, unmet, steppedUp } = await callWithStepUp(spec, req, session.app, {
+    ...(session.io.canPrompt ? { interaction: async () => (await import('../interaction.js')).cliInteraction(session, {}) } : {}),
+  });
 
   if (session.json) await renderJson(result, session);
   else await renderText(result, session, opts.include === true);
 
   const res = result.response;
+  if (unmet && !steppedUp) throw stepUpRequired(result, unmet, req.profile);
   if (res.status >= 400) {
     throw new ApiError(`http_${res.status}`, `${result.method} ${result.displayUrl} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, {
       status: res.status,
@@ -76,6 +80,21 @@ async function readAllBytes(stream: Readable): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+
+/** Step-up needed but no person (or no interactive grant) to do it: exit 5, naming what to log in with. */
+function stepUpRequired(result: CallResult, ask: StepUpAsk, profile: string): LoginRequiredError {
+  const c = ask.challenge;
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const flags = [
+    ask.scope ? `--scope ${quote(ask.scope)}` : '',
+    ask.acr_values ? `--param ${quote(`acr_values=${ask.acr_values}`)}` : '',
+    ask.max_age !== undefined ? `--param max_age=${ask.max_age}` : '',
+  ].filter(Boolean).join(' ');
+  return new LoginRequiredError(`${result.method} ${result.displayUrl} answered ${c.status} ${c.error}: it needs ${describeAsk(ask)}`, {
+    status: c.status,
+    hint: `run \`oauthctl login -p ${profile} ${flags}\` (on a terminal, \`call\` does this by itself)`,
+  });
+}
 
 /** RFC 6750 §3: a 401/403 names what is wrong with the token in `WWW-Authenticate`. */
 function apiHint(res: Response): { hint?: string } {
