@@ -5,80 +5,13 @@
  * and keeps answering while the test awaits. Without a TTY (runCli), login exits 2 naming the
  * flags and variables.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, closedPort, runCli, useFixture } from './cli.js';
+import { HAVE_TMUX, Terminal } from '../support/terminal.js';
+import { closedPort, runCli, useFixture } from './cli.js';
 
 const t = useFixture();
-
-function tmuxAvailable(): boolean {
-  return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
-}
-
-const HAVE_TMUX = tmuxAvailable();
-if (!HAVE_TMUX && process.env.CI) {
-  throw new Error('first-run.test.ts needs tmux to drive the CLI in a real terminal; install tmux on the CI machine');
-}
-
-/** Single-quotes a value for the shell tmux runs the command with. */
-function sh(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One CLI run inside a detached tmux session. */
-class Terminal {
-  private static count = 0;
-  readonly name = `oauthctl-first-run-${process.pid}-${Date.now()}-${Terminal.count++}`;
-
-  constructor(args: string[], env: Record<string, string>) {
-    const vars = Object.entries({ NO_COLOR: '1', OAUTHCTL_TOKEN_STORE: 'file', ...env })
-      .map(([k, v]) => `${k}=${sh(v)}`)
-      .join(' ');
-    // `env -u` drops whatever OAUTHCTL_* the tmux server or the caller may carry.
-    const unset = ['OAUTHCTL_ISSUER', 'OAUTHCTL_CLIENT_ID', 'OAUTHCTL_CLIENT_SECRET', 'OAUTHCTL_PROFILE'].map((k) => `-u ${k}`).join(' ');
-    const command = `env ${unset} ${vars} ${sh(process.execPath)} ${sh(BIN)} ${args.map(sh).join(' ')}; echo EXIT=$?; sleep 30`;
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '160', '-y', '40', command]);
-  }
-
-  screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-J', '-t', this.name], { encoding: 'utf8' });
-  }
-
-  /** Waits (bounded, without blocking the fixture) until the screen matches; returns the screen. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let screen = '';
-    while (Date.now() < deadline) {
-      screen = this.screen();
-      if (pattern.test(screen)) return screen;
-      await sleep(100);
-    }
-    throw new Error(`${pattern} did not appear on the terminal within ${timeoutMs} ms; the screen:\n${screen}`);
-  }
-
-  /** Types text literally (no key names interpreted). */
-  type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
-  }
-
-  keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
-  }
-
-  async answer(prompt: RegExp, text: string): Promise<void> {
-    await this.waitFor(prompt);
-    this.type(text);
-    this.keys('Enter');
-  }
-
-  kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
-  }
-}
 
 function readConfig(home: string): { current?: string; profiles: Record<string, Record<string, unknown>> } {
   return JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));

@@ -12,6 +12,7 @@ import { parseIntrospectOptions } from '../../src/cli/commands/introspect.js';
 import { parseLoginOptions } from '../../src/cli/commands/login.js';
 import { parseLogoutOptions } from '../../src/cli/commands/logout.js';
 import { parseProfileAddOptions } from '../../src/cli/commands/profile-add.js';
+import { parseRegisterCommandOptions } from '../../src/cli/commands/register.js';
 import { parseProfileListOptions } from '../../src/cli/commands/profile-list.js';
 import { parseProfileRemoveOptions } from '../../src/cli/commands/profile-remove.js';
 import { parseProfileShowOptions } from '../../src/cli/commands/profile-show.js';
@@ -147,6 +148,9 @@ describe('the other commands', () => {
     expect(parseDiscoverOptions(input())).toEqual({});
     usage(() => parseDiscoverOptions(input({ issuer: 'https://a.example' }, ['https://b.example'])), /two issuers given/);
     usage(() => parseDiscoverOptions(input({ issuer: 'ftp://a.example' })), /issuer must be an http\(s\) URL/);
+    expect(parseDiscoverOptions(input({ resource: 'https://api.example/mcp' }))).toEqual({ resource: 'https://api.example/mcp' });
+    usage(() => parseDiscoverOptions(input({ resource: 'https://api.example/mcp' }, ['https://a.example'])), /either an issuer or --resource/);
+    usage(() => parseDiscoverOptions(input({ resource: 'nope' })), /--resource is not a valid URL/);
   });
 
   it('completion: one of the shells', () => {
@@ -168,10 +172,36 @@ describe('the other commands', () => {
     });
     expect(parseProfileShowOptions(input())).toEqual({});
     expect(parseProfileShowOptions(input({}, ['dev']))).toEqual({ name: 'dev' });
-    expect(parseProfileRemoveOptions(input({}, ['dev']))).toEqual({ name: 'dev' });
+    expect(parseProfileRemoveOptions(input({}, ['dev']))).toEqual({ name: 'dev', unregister: false });
+    expect(parseProfileRemoveOptions(input({ unregister: true }, ['dev']))).toEqual({ name: 'dev', unregister: true });
     expect(parseProfileUseOptions(input({}, ['dev']))).toEqual({ name: 'dev' });
+    expect(parseProfileAddOptions(input({ fromResource: 'https://api.example/mcp', register: true, clientName: 'n' }, ['mcp']))).toMatchObject({
+      fromResource: 'https://api.example/mcp',
+      register: { choices: { clientName: 'n' }, reveal: false },
+    });
+    usage(() => parseProfileAddOptions(input({ fromResource: 'not a url' }, ['mcp'])), /--from-resource is not a valid URL/);
     for (const parse of [parseProfileAddOptions, parseProfileShowOptions, parseProfileRemoveOptions, parseProfileUseOptions]) {
       usage(() => parse(input({}, ['$(touch x)'])), /invalid profile name/);
     }
+  });
+});
+
+describe('register', () => {
+  it('registration choices, typed; every mistake before any request', () => {
+    const opts = parseRegisterCommandOptions(
+      input({ issuer: 'https://a.example', grant: ['client_credentials', 'device_code'], redirectUri: ['http://127.0.0.1:8/cb'], metadata: '{"logo_uri":"x"}', initialAccessToken: 'env:IAT', reveal: true }),
+    );
+    expect(opts).toEqual({
+      profileFlags: { issuer: 'https://a.example' },
+      choices: { grants: ['client_credentials', 'device_code'], redirectUris: ['http://127.0.0.1:8/cb'], extra: { logo_uri: 'x' } },
+      initialAccessToken: { kind: 'env', name: 'IAT' },
+      reveal: true,
+    });
+    expect(parseRegisterCommandOptions(input({ registrationUrl: 'https://a.example/reg', metadata: '@meta.json' }))).toMatchObject({ registrationUrl: 'https://a.example/reg', metadataFile: 'meta.json' });
+    usage(() => parseRegisterCommandOptions(input({})), /no server given/);
+    usage(() => parseRegisterCommandOptions(input({ issuer: 'https://a.example', grant: ['magic'] })), /unknown grant 'magic'/);
+    usage(() => parseRegisterCommandOptions(input({ issuer: 'https://a.example', metadata: '[]' })), /JSON object/);
+    usage(() => parseRegisterCommandOptions(input({ issuer: 'https://a.example', redirectUri: ['nope'] })), /--redirect-uri is not a valid URL/);
+    usage(() => parseRegisterCommandOptions(input({ issuer: 'https://a.example', initialAccessToken: 'env:' })), /initial-access-token/);
   });
 });
