@@ -27,13 +27,13 @@ let failed = 0;
 async function step(
   title: string,
   args: string[],
-  opts: { secretEnv?: string; env?: Record<string, string>; show?: string; capture?: boolean; expectExit?: number } = {},
+  opts: { secretEnv?: string; env?: Record<string, string>; show?: string; capture?: boolean; expectExit?: number; stdin?: 'inherit' } = {},
 ): Promise<string> {
   const shown = opts.show ?? `oauthctl ${args.map((a) => (/[\s"'$]/.test(a) ? `'${a}'` : a)).join(' ')}`;
   process.stdout.write(`\n${bold(`# ${title}`)}\n${bold('$')} ${shown}\n`);
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...env, ...opts.env, ...(opts.secretEnv ? { OAUTHCTL_CLIENT_SECRET: opts.secretEnv } : {}) },
-    stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'],
+    stdio: [opts.stdin ?? 'ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'],
   });
   let stdout = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -129,6 +129,23 @@ try {
     'The legacy implicit grant, for old servers (it warns: OAuth 2.1 removes it)',
     ['login', '-p', 'legacy', '--grant', 'implicit', '--issuer', fixture.issuer, '--client-id', fixture.clients.implicit.id, '--scope', 'openid profile'],
     { env: { BROWSER: browserCommand() } },
+  );
+
+  // Zero configuration (RFC 7591 registration, RFC 9728 resource metadata, step-up).
+  await step('Register a client of our own at the server (RFC 7591); its secrets go to the token store', ['register', '-p', 'mine', '--issuer', fixture.issuer]);
+  await step('…and delete the registration again (RFC 7592) with the profile', ['profile', 'remove', 'mine', '--unregister']);
+  const api = `${fixture.apiBaseUrl}/mcp`;
+  await step('Given only an API URL: what protects it? (RFC 9728)', ['discover', '--resource', api]);
+  await step('From that URL to a profile, registering a client on the way', ['profile', 'add', 'mcp', '--from-resource', api, '--register']);
+  await step('Log in with it, nothing else given', ['login', '-p', 'mcp'], { env: { BROWSER: browserCommand() } });
+  await step('Call the API', ['call', 'GET', '/people', '-p', 'mcp']);
+  const tty = process.stdin.isTTY && process.stderr.isTTY;
+  await step(
+    tty
+      ? '/admin needs the scope people:write: call logs in once more asking for it, then repeats the request (step-up)'
+      : '/admin needs the scope people:write: without a terminal, call names the login to run (exit 5 is expected)',
+    ['call', 'GET', '/admin', '-p', 'mcp'],
+    { env: { BROWSER: browserCommand() }, stdin: 'inherit', expectExit: tty ? 0 : 5 },
   );
 } finally {
   await fixture.close();
