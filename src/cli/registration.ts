@@ -11,6 +11,7 @@ import { assertUrl, GRANTS, type Profile } from '../config/profile.js';
 import { OAuthError, OauthctlError, UsageError } from '../errors.js';
 import { readAll } from '../io/io.js';
 import type { Session } from './session.js';
+import { sayStoreFallback } from './store-fallback.js';
 
 export interface RegisterOptions {
   /** What to register, except `--metadata @FILE`, which is read when the registration runs. */
@@ -122,6 +123,7 @@ export async function registerAndSave(session: Session, name: string, settings: 
     } else {
       const entry = (await store.get(name)) ?? {};
       await store.put(name, { ...entry, ...registration.secrets });
+      sayStoreFallback(session, store);
     }
   }
   await updateConfig(session.home, (c) => {

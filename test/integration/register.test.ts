@@ -142,6 +142,17 @@ describe('register (RFC 7591)', () => {
     expect(t.fixture.stats.endpointRequests.registration ?? 0).toBe(before);
   });
 
+  it('the keychain fallback is said once, by the register that starts tokens.json', async () => {
+    const noBus = { OAUTHCTL_TOKEN_STORE: 'auto', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: undefined };
+    const first = await runCli(['register', '-p', 'k1', '--issuer', t.fixture.issuer], { home: t.home, env: noBus });
+    expect(first.code).toBe(0);
+    expect(first.stderr.match(/OS keychain unavailable/g)).toHaveLength(1);
+    expect(storeEntry(t.home, 'k1')?.registration).toBeDefined();
+    const second = await runCli(['register', '-p', 'k2', '--issuer', t.fixture.issuer], { home: t.home, env: noBus });
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toMatch(/keychain/);
+  });
+
   it('an existing profile name is refused (exit 2)', async () => {
     await runCli(['profile', 'add', 'taken', '--issuer', t.fixture.issuer, '--client-id', 'public-native'], { home: t.home });
     const res = await runCli(['register', '-p', 'taken', '--issuer', t.fixture.issuer], { home: t.home });

@@ -9,6 +9,7 @@ import { isoDate, relative } from '../format.js';
 import { cliInteraction } from '../interaction.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
+import { sayStoreFallback } from '../store-fallback.js';
 import { parseFromResourceOptions, profileFromResource, registerAndSave, type RegisterOptions } from '../registration.js';
 import { clientSecretFromInput, parseSecretFlags, profileFromFlags, resolveSettings, type SecretFlags } from '../settings.js';
 import type { Profile } from '../../config/profile.js';
@@ -99,7 +100,7 @@ export async function run(opts: LoginOptions, session: Session): Promise<void> {
   // The secret is kept with the tokens (never in config.json) so `token` can renew them later.
   await store.put(profileName, { ...entry, tokens, ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}) });
   // The one place the keychain fallback is said: this command wrote a new token set (SPEC "Token store").
-  if (store.fallback) session.app.warn(store.fallback);
+  sayStoreFallback(session, store);
 
   if (session.json) {
     session.printJson(tokenSetJson(tokens, session.app.now()));
