@@ -88,6 +88,8 @@ export const ERROR_CODES = {
   home_unsafe: { kind: 'usage', summary: 'the oauthctl home is not a private directory of this user' },
   lock_timeout: { kind: 'usage', summary: 'another process holds the profile lock' },
   response_too_large: { kind: 'usage', summary: '`call -o json`: the answer is too large to hold' },
+  profile_exists: { kind: 'usage', summary: '`register`: the profile name is taken' },
+  registration_unknown: { kind: 'usage', summary: '`--unregister`: no registration access token is stored for the profile' },
   // oauth (3)
   '<oauth error>': { kind: 'oauth', summary: 'the server answered with this OAuth `error` (`invalid_grant`, `access_denied`, …)' },
   // transport (4)
@@ -97,6 +99,7 @@ export const ERROR_CODES = {
   not_found: { kind: 'transport', summary: 'the server serves no discovery document' },
   callback_timeout: { kind: 'transport', summary: 'the browser did not come back in time' },
   device_code_expired: { kind: 'transport', summary: 'the device code expired before approval' },
+  resource_metadata_not_found: { kind: 'transport', summary: 'no protected resource metadata, at the well-known URL or through `resource_metadata` (RFC 9728)' },
   // protocol (4): one per named check
   response_empty: { kind: 'protocol', summary: 'an answer with an empty body' },
   response_not_json: { kind: 'protocol', summary: 'an answer that is not JSON (HTML, text, …)' },
@@ -131,6 +134,11 @@ export const ERROR_CODES = {
   id_token_timestamp_invalid: { kind: 'protocol', summary: 'the ID token `exp`/`iat`/`nbf` is missing or in the future' },
   id_token_nonce_mismatch: { kind: 'protocol', summary: 'the ID token `nonce` is missing or wrong' },
   id_token_sub_changed: { kind: 'protocol', summary: 'a refreshed ID token names another `sub` (OIDC Core §12.2)' },
+  registration_response_missing_client_id: { kind: 'protocol', summary: 'a registration answer without `client_id` (RFC 7591 §3.2.1)' },
+  registration_response_invalid_member: { kind: 'protocol', summary: 'a registration answer member of the wrong type' },
+  resource_metadata_resource_mismatch: { kind: 'protocol', summary: 'protected resource metadata for another resource (RFC 9728 §3.3)' },
+  resource_metadata_invalid: { kind: 'protocol', summary: 'protected resource metadata that is not a JSON object of the right members' },
+  resource_metadata_missing_authorization_servers: { kind: 'protocol', summary: 'protected resource metadata naming no authorization server' },
   // the rest
   login_required: { kind: 'login_required', summary: 'no usable token without the user' },
   'http_<status>': { kind: 'api', summary: '`call`: the API answered this status (400 or above)' },

@@ -15,6 +15,7 @@ import {
 } from '../oauth/registration.js';
 import { REDACTED } from '../http/redact.js';
 import type { StoreEntry, StoredRegistration } from '../store/types.js';
+import { authServerAt } from './auth-server.js';
 import type { AppContext } from './context.js';
 import { assertSecureUrl } from './endpoints.js';
 
@@ -87,20 +88,15 @@ export interface Registration {
 
 /**
  * Registers a client. The endpoint is the explicit one, else the `registration_endpoint` of the
- * issuer's metadata; neither is a UsageError with code `registration_endpoint_missing`.
+ * issuer's metadata; neither is a UsageError `missing_endpoint` (attribute `registration_endpoint`).
  * @see RFC 7591 §3
  */
 export async function registerClient(req: RegisterRequest, ctx: AppContext): Promise<Registration> {
   const endpoint = req.registrationEndpoint ?? (await discoveredRegistrationEndpoint(req.settings, ctx));
   assertSecureUrl(endpoint, 'registration endpoint', ctx.insecure);
   ctx.redactor.addSecret(req.initialAccessToken);
-  const client = await registrationRequest(ctx.http, {
-    endpoint,
-    metadata: req.metadata,
-    ...(req.initialAccessToken !== undefined ? { initialAccessToken: req.initialAccessToken } : {}),
-    warn: ctx.warn,
-    note: ctx.note,
-  });
+  const as = authServerAt({ ...(req.settings.issuer ? { issuer: req.settings.issuer } : {}), registration_endpoint: endpoint }, undefined, ctx);
+  const client = await registrationRequest(as, req.metadata, req.initialAccessToken);
   for (const name of REGISTRATION_SECRETS) ctx.redactor.addSecret(client[name]);
   const registration: StoredRegistration = {};
   if (client.registration_access_token) registration.access_token = client.registration_access_token;
@@ -123,10 +119,14 @@ async function discoveredRegistrationEndpoint(settings: Profile, ctx: AppContext
     if (typeof endpoint === 'string' && endpoint !== '') return endpoint;
     throw new UsageError(
       found ? `${settings.issuer} does not offer dynamic client registration (no registration_endpoint in its metadata)` : `${settings.issuer} serves no metadata, so its registration endpoint is unknown`,
-      { code: 'registration_endpoint_missing' },
+      { code: 'missing_endpoint', attribute: 'registration_endpoint', context: { issuerKnown: true } },
     );
   }
-  throw new UsageError('no registration endpoint is known', { code: 'registration_endpoint_missing' });
+  throw new UsageError('no registration endpoint is known', {
+    code: 'missing_endpoint',
+    attribute: 'registration_endpoint',
+    context: { issuerKnown: settings.issuer !== undefined && settings.issuer !== '' },
+  });
 }
 
 /** The profile a registration yields: the settings given, the client id, and what the client may do. */
@@ -164,10 +164,5 @@ export async function unregisterClient(registration: StoredRegistration | undefi
   }
   assertSecureUrl(registration.client_uri, 'client configuration endpoint', ctx.insecure);
   ctx.redactor.addSecret(registration.access_token);
-  await deleteRegistrationRequest(ctx.http, {
-    clientUri: registration.client_uri,
-    registrationAccessToken: registration.access_token,
-    warn: ctx.warn,
-    note: ctx.note,
-  });
+  await deleteRegistrationRequest(authServerAt({ registration_client_uri: registration.client_uri }, undefined, ctx), registration.access_token);
 }

@@ -4,7 +4,7 @@
  * `WWW-Authenticate` points — and take the issuer, resource and base URL from it.
  */
 import type { Profile } from '../config/profile.js';
-import { TransportError } from '../errors.js';
+import { ProtocolError, TransportError } from '../errors.js';
 import { safeUrl } from '../http/safe-url.js';
 import {
   resourceMetadataRequest,
@@ -17,7 +17,7 @@ import { assertSecureUrl } from './endpoints.js';
 
 /**
  * @throws TransportError `resource_metadata_not_found` (exit 4) naming both places tried;
- *   `resource_mismatch` when a document is for another resource.
+ *   ProtocolError `resource_metadata_resource_mismatch` when a document is for another resource.
  */
 export async function findResourceMetadata(resource: string, ctx: AppContext): Promise<FoundResourceMetadata> {
   assertSecureUrl(resource, 'the resource URL', ctx.insecure);
@@ -46,12 +46,15 @@ export async function findResourceMetadata(resource: string, ctx: AppContext): P
  * the resource URL as `resource` (RFC 8707) and as the API base URL, and its `scopes_supported`
  * as the scope to ask for (as MCP clients do; an authorization server grants nothing to a
  * request without any scope). A scope the API needs later is asked for by step-up.
- * @throws TransportError `resource_metadata_missing_authorization_servers` (exit 4).
+ * @throws ProtocolError `resource_metadata_missing_authorization_servers` (exit 4).
  */
 export function profileFromResourceMetadata(found: FoundResourceMetadata, resource: string): Profile {
   const issuer = found.metadata.authorization_servers?.[0];
   if (!issuer) {
-    throw new TransportError('resource_metadata_missing_authorization_servers', `protected resource metadata at ${safeUrl(found.url)} names no authorization server`);
+    throw new ProtocolError('resource_metadata_missing_authorization_servers', `protected resource metadata at ${safeUrl(found.url)} names no authorization server`, {
+      check: 'profileFromResourceMetadata',
+      attribute: 'authorization_servers',
+    });
   }
   const scope = found.metadata.scopes_supported?.join(' ');
   return { issuer, resource, api_base_url: resource, ...(scope ? { scope } : {}) };

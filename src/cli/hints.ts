@@ -20,6 +20,7 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = Object.freeze({
   private_key: '--private-key',
   redirect_uri: '--redirect-uri',
   scope: '--scope',
+  registration_endpoint: '--registration-url',
 });
 
 type HintFor = (err: OauthctlError) => string | undefined;
@@ -38,6 +39,8 @@ const HINTS: Partial<Record<UsageCode | 'callback_timeout' | 'device_code_expire
   confidential_client_required: () => 'give the client secret (--client-secret-stdin or OAUTHCTL_CLIENT_SECRET) or --private-key',
   missing_username: () => 'give --username <name>',
   missing_password: () => 'use --password-stdin or OAUTHCTL_PASSWORD, or run on a terminal to be asked',
+  registration_unknown: () => 'it was not made by `oauthctl register`: remove it without --unregister',
+  profile_exists: () => 'choose another name with -p NAME, or `oauthctl profile remove` it first',
   missing_verification_key: () => 'give --jwks-uri <url>, --key <file> or --secret-stdin (or --issuer for discovery)',
   callback_timeout: () => 'finish signing in sooner, raise --timeout, or use --manual',
   device_code_expired: () => 'run `oauthctl login --grant device_code` again and approve sooner',

@@ -8,7 +8,7 @@ import { clientMetadata, registerClient, type ClientMetadataChoices, type Regist
 import { parseTokenSource, readTokenSource, type TokenSource } from '../app/token-sources.js';
 import { updateConfig } from '../config/config-file.js';
 import { assertUrl, GRANTS, type Profile } from '../config/profile.js';
-import { OAuthError, OauthctlError, UsageError } from '../errors.js';
+import { OAuthError, UsageError } from '../errors.js';
 import { readAll } from '../io/io.js';
 import type { Session } from './session.js';
 import { sayStoreFallback } from './store-fallback.js';
@@ -105,14 +105,8 @@ export async function registerAndSave(session: Session, name: string, settings: 
       session.app,
     );
   } catch (err) {
-    if (err instanceof OauthctlError && err.code === 'registration_endpoint_missing') {
-      throw new UsageError(err.message, { code: err.code, hint: 'give the endpoint with --registration-url <url>' });
-    }
     if (err instanceof OAuthError && (err.status === 401 || err.status === 403) && initialAccessToken === undefined) {
-      throw new OAuthError(err.error, err.errorDescription, err.message, {
-        ...(err.status !== undefined ? { status: err.status } : {}),
-        hint: 'this server may want an initial access token: --initial-access-token SRC',
-      });
+      throw err.retold(err.message, 'this server may want an initial access token: --initial-access-token SRC');
     }
     throw err;
   }

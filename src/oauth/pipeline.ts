@@ -10,6 +10,9 @@
  * 4. the HTTP client (timeouts, proxies, CA, `-v` tracing: src/http/client.ts);
  * 5. response reading: the endpoint's pure `process…Response`, built on ./response.ts.
  *
+ * Registration (RFC 7591/7592) goes the same way: a JSON body (`json`) and a DELETE, with the
+ * initial or registration access token as the Bearer header.
+ *
  * Each endpoint module is then a request function (`tokenRequest`, …) that names its endpoint
  * and parameters, and a pure process function (`processTokenResponse`, …), as oauth4webapi does.
  *
@@ -29,15 +32,21 @@ import type { OAuthResponseContext } from './response.js';
 
 export { ENDPOINT_NAMES, type EndpointName } from './discovery.js';
 
+/**
+ * What `exchange` can reach: the client's endpoints, plus registration's (RFC 7591 §3: the
+ * metadata's `registration_endpoint`; RFC 7592 §2: the `registration_client_uri` it answers).
+ */
+export type PipelineEndpoint = EndpointName | 'registration_endpoint' | 'registration_client_uri';
+
 /** Endpoint URLs (explicit > discovered), the issuer they belong to, and what the metadata promises. */
-export type Endpoints = Partial<Record<EndpointName, string>> & {
+export type Endpoints = Partial<Record<PipelineEndpoint, string>> & {
   issuer?: string;
   /** RFC 9207 §3: every authorization response carries `iss`. */
   authorization_response_iss_parameter_supported?: boolean;
 };
 
 /** What each endpoint is called in messages, and what a failure there is called. */
-export const ENDPOINT_LABELS: Readonly<Record<EndpointName, { name: string; operation: string }>> = Object.freeze({
+export const ENDPOINT_LABELS: Readonly<Record<PipelineEndpoint, { name: string; operation: string }>> = Object.freeze({
   authorization_endpoint: { name: 'authorization endpoint', operation: 'authorization' },
   token_endpoint: { name: 'token endpoint', operation: 'token request' },
   device_authorization_endpoint: { name: 'device authorization endpoint', operation: 'device authorization request' },
@@ -45,6 +54,8 @@ export const ENDPOINT_LABELS: Readonly<Record<EndpointName, { name: string; oper
   revocation_endpoint: { name: 'revocation endpoint', operation: 'revocation' },
   userinfo_endpoint: { name: 'userinfo endpoint', operation: 'userinfo request' },
   jwks_uri: { name: 'JWKS', operation: 'JWKS request' },
+  registration_endpoint: { name: 'registration endpoint', operation: 'registration' },
+  registration_client_uri: { name: 'client configuration endpoint', operation: 'unregistration' },
 });
 
 /** One authorization server as a use case talks to it: built once per command by app/. */
@@ -60,11 +71,13 @@ export interface AuthServer {
 }
 
 export interface ExchangeRequest {
-  endpoint: EndpointName;
+  endpoint: PipelineEndpoint;
   /** Default POST. */
-  method?: 'POST' | 'GET';
+  method?: 'POST' | 'GET' | 'DELETE';
   /** Form parameters of a POST; `undefined` and empty values are left out. */
   params?: Record<string, string | undefined>;
+  /** A JSON body instead of a form (RFC 7591 §3.1); no client authentication then. */
+  json?: unknown;
   /** RFC 6750 §2.1: the access token as `Authorization: Bearer` (userinfo). No client auth then. */
   accessToken?: string;
 }
@@ -76,7 +89,7 @@ export type ProcessResponse<T> = (res: HttpResponse, ctx: OAuthResponseContext) 
  * Endpoint choice: the URL of `name` for this server.
  * @throws UsageError `missing_endpoint` (attribute: the endpoint's name) when none is known.
  */
-export function endpointUrl(as: AuthServer, name: EndpointName): string {
+export function endpointUrl(as: AuthServer, name: PipelineEndpoint): string {
   const url = as.endpoints[name];
   if (url) return url;
   throw new UsageError(`no ${name.replace(/_/g, ' ')} is known`, {
@@ -96,8 +109,11 @@ export async function exchange<T>(as: AuthServer, req: ExchangeRequest, process:
   const url = endpointUrl(as, req.endpoint);
   const method = req.method ?? 'POST';
   const headers: Record<string, string> = { accept: 'application/json' };
-  let body: URLSearchParams | undefined;
-  if (method === 'POST') {
+  let body: URLSearchParams | string | undefined;
+  if (method === 'POST' && req.json !== undefined) {
+    body = JSON.stringify(req.json);
+    headers['content-type'] = 'application/json';
+  } else if (method === 'POST') {
     body = new URLSearchParams();
     for (const [name, value] of Object.entries(req.params ?? {})) {
       if (value !== undefined && value !== '') body.set(name, value);
@@ -106,7 +122,7 @@ export async function exchange<T>(as: AuthServer, req: ExchangeRequest, process:
   }
   if (req.accessToken !== undefined) {
     headers.authorization = `Bearer ${req.accessToken}`;
-  } else if (as.client !== undefined && body !== undefined) {
+  } else if (as.client !== undefined && body instanceof URLSearchParams) {
     await applyClientAuth(as.client, { audience: url, body, headers, now: as.now });
   }
   const res = await as.http.request({ method, url, headers, ...(body === undefined ? {} : { body }) });

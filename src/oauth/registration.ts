@@ -7,10 +7,9 @@
  *
  * @see RFC 7591 §3.1 (request), §3.2.1 (response), §3.2.2 (errors); RFC 7592 §2.3 (delete)
  */
-import { TransportError } from '../errors.js';
-import { safeUrl } from '../http/safe-url.js';
-import type { HttpClient, HttpResponse } from '../http/types.js';
-import { readOAuthBody, throwIfOAuthError, type OAuthResponseContext } from './token-response.js';
+import type { HttpResponse } from '../http/types.js';
+import { exchange, type AuthServer } from './pipeline.js';
+import { assertSuccessStatus, protocolError, readOAuthBody, throwIfOAuthError, type OAuthResponseContext } from './response.js';
 
 /** Client metadata (RFC 7591 §2): the members oauthctl sets, and any others given. */
 export interface ClientMetadata {
@@ -35,21 +34,16 @@ export interface RegisteredClient extends ClientMetadata {
 /** The members of a registration answer that are secrets (SPEC "Secrets"). */
 export const REGISTRATION_SECRETS = ['client_secret', 'registration_access_token'] as const;
 
-export interface RegistrationParams {
-  endpoint: string;
-  metadata: ClientMetadata;
-  /** RFC 7591 §3: an initial access token, sent as a Bearer token. */
-  initialAccessToken?: string;
-  warn: (message: string) => void;
-  note?: (message: string) => void;
-}
-
-/** RFC 7591 §3.1: POST the metadata as JSON. */
-export async function registrationRequest(http: HttpClient, p: RegistrationParams): Promise<RegisteredClient> {
-  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
-  if (p.initialAccessToken !== undefined) headers.authorization = `Bearer ${p.initialAccessToken}`;
-  const res = await http.request({ method: 'POST', url: p.endpoint, headers, body: JSON.stringify(p.metadata) });
-  return processRegistrationResponse(res, context(p.endpoint, 'registration', p));
+/**
+ * RFC 7591 §3.1: POST the metadata as JSON to the pipeline's `registration_endpoint`, with an
+ * initial access token as the Bearer header when the server wants one.
+ */
+export async function registrationRequest(as: AuthServer, metadata: ClientMetadata, initialAccessToken?: string): Promise<RegisteredClient> {
+  return exchange(
+    as,
+    { endpoint: 'registration_endpoint', json: metadata, ...(initialAccessToken !== undefined ? { accessToken: initialAccessToken } : {}) },
+    processRegistrationResponse,
+  );
 }
 
 /**
@@ -63,47 +57,32 @@ export async function registrationRequest(http: HttpClient, p: RegistrationParam
 export function processRegistrationResponse(res: HttpResponse, ctx: OAuthResponseContext): RegisteredClient {
   const body = readOAuthBody(res, ctx);
   throwIfOAuthError(body, res, ctx);
-  if (res.status !== 201 && res.status !== 200) {
-    throw new TransportError('protocol', `registration endpoint ${safeUrl(res.url)} answered HTTP ${res.status} without an OAuth error`, { status: res.status });
-  }
-  if (res.status === 200) ctx.note?.(`registration endpoint answered 200 (RFC 7591 §3.2.1 says 201)`);
-  checkClientId(body, res);
-  for (const name of REGISTRATION_SECRETS) {
+  if (res.status === 200) ctx.note?.('registration endpoint answered 200 (RFC 7591 §3.2.1 says 201)');
+  else assertSuccessStatus(res, ctx, 201);
+  checkClientId(body, res, ctx);
+  for (const name of [...REGISTRATION_SECRETS, 'registration_client_uri']) {
     if (body[name] !== undefined && typeof body[name] !== 'string') {
-      throw new TransportError('protocol', `the registration answer from ${safeUrl(res.url)} has a ${name} that is not a string`);
+      throw protocolError('registration_response_invalid_member', `the registration answer has a ${name} that is not a string`, { check: 'checkRegistrationMember', attribute: name, expected: 'string', actual: typeof body[name] }, res, ctx);
     }
-  }
-  if (body.registration_client_uri !== undefined && typeof body.registration_client_uri !== 'string') {
-    throw new TransportError('protocol', `the registration answer from ${safeUrl(res.url)} has a registration_client_uri that is not a string`);
   }
   return body as RegisteredClient;
 }
 
 /** RFC 7591 §3.2.1: `client_id` REQUIRED, a non-empty string. */
-function checkClientId(body: Record<string, unknown>, res: HttpResponse): void {
+function checkClientId(body: Record<string, unknown>, res: HttpResponse, ctx: OAuthResponseContext): void {
   if (typeof body.client_id === 'string' && body.client_id !== '') return;
-  throw new TransportError(
+  throw protocolError(
     'registration_response_missing_client_id',
-    `the registration answer from ${safeUrl(res.url)} has ${body.client_id === undefined ? 'no client_id' : 'a client_id that is not a non-empty string'}`,
+    `the registration answer has ${body.client_id === undefined ? 'no client_id' : 'a client_id that is not a non-empty string'}`,
+    { check: 'checkClientId', attribute: 'client_id', expected: 'a non-empty string', actual: body.client_id === undefined ? undefined : typeof body.client_id },
+    res,
+    ctx,
   );
 }
 
-export interface DeleteRegistrationParams {
-  /** `registration_client_uri` from the registration answer. */
-  clientUri: string;
-  registrationAccessToken: string;
-  warn: (message: string) => void;
-  note?: (message: string) => void;
-}
-
-/** RFC 7592 §2.3: DELETE the client configuration endpoint with the registration access token. */
-export async function deleteRegistrationRequest(http: HttpClient, p: DeleteRegistrationParams): Promise<void> {
-  const res = await http.request({
-    method: 'DELETE',
-    url: p.clientUri,
-    headers: { accept: 'application/json', authorization: `Bearer ${p.registrationAccessToken}` },
-  });
-  processDeleteRegistrationResponse(res, context(p.clientUri, 'unregistration', p));
+/** RFC 7592 §2.3: DELETE the pipeline's `registration_client_uri` with the registration access token. */
+export async function deleteRegistrationRequest(as: AuthServer, registrationAccessToken: string): Promise<void> {
+  await exchange(as, { endpoint: 'registration_client_uri', method: 'DELETE', accessToken: registrationAccessToken }, processDeleteRegistrationResponse);
 }
 
 /**
@@ -116,15 +95,5 @@ export function processDeleteRegistrationResponse(res: HttpResponse, ctx: OAuthR
     const body = readOAuthBody(res, ctx, { allowEmpty: true });
     throwIfOAuthError(body, res, ctx);
   }
-  throw new TransportError('protocol', `client configuration endpoint ${safeUrl(res.url)} answered HTTP ${res.status}`, { status: res.status });
-}
-
-function context(endpoint: string, operation: string, p: { warn: (m: string) => void; note?: (m: string) => void }): OAuthResponseContext {
-  return {
-    endpoint,
-    name: operation === 'registration' ? 'registration endpoint' : 'client configuration endpoint',
-    operation,
-    warn: p.warn,
-    ...(p.note ? { note: p.note } : {}),
-  };
+  assertSuccessStatus(res, ctx, 204);
 }

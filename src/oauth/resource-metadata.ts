@@ -4,7 +4,7 @@
  *
  * @see RFC 9728 §2 (metadata), §3.1 (well-known URL), §3.3 (validation), §5.1 (WWW-Authenticate)
  */
-import { TransportError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import { safeUrl } from '../http/safe-url.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
 
@@ -52,22 +52,24 @@ export async function resourceMetadataRequest(
 /** Validates a metadata answer: 200, a JSON object, `resource` equal to the URL asked about, lists of strings. */
 export function processResourceMetadataResponse(res: HttpResponse, expectedResource: string): ResourceMetadata {
   const where = safeUrl(res.url);
-  if (res.status !== 200) throw new TransportError('protocol', `protected resource metadata at ${where} answered HTTP ${res.status}`, { status: res.status });
+  if (res.status !== 200) {
+    throw new ProtocolError('response_status_unexpected', `protected resource metadata at ${where} answered HTTP ${res.status}`, { check: 'assertSuccessStatus', expected: 200, actual: res.status }, { status: res.status });
+  }
   let body: unknown;
   try {
     body = JSON.parse(res.text);
   } catch {
-    throw new TransportError('protocol', `protected resource metadata at ${where} is not JSON (${res.headers.get('content-type') ?? 'no content type'})`);
+    throw new ProtocolError('resource_metadata_invalid', `protected resource metadata at ${where} is not JSON (${res.headers.get('content-type') ?? 'no content type'})`, { check: 'processResourceMetadataResponse', expected: 'JSON' });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new TransportError('protocol', `protected resource metadata at ${where} is not a JSON object`);
+    throw new ProtocolError('resource_metadata_invalid', `protected resource metadata at ${where} is not a JSON object`, { check: 'processResourceMetadataResponse', expected: 'a JSON object' });
   }
   const metadata = body as Record<string, unknown>;
   assertResourceMatches(metadata, expectedResource, where);
   for (const name of ['authorization_servers', 'scopes_supported', 'bearer_methods_supported']) {
     const value = metadata[name];
     if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
-      throw new TransportError('protocol', `protected resource metadata at ${where}: ${name} is not a list of strings`);
+      throw new ProtocolError('resource_metadata_invalid', `protected resource metadata at ${where}: ${name} is not a list of strings`, { check: 'processResourceMetadataResponse', attribute: name, expected: 'a list of strings' });
     }
   }
   return metadata as ResourceMetadata;
@@ -81,9 +83,10 @@ export function processResourceMetadataResponse(res: HttpResponse, expectedResou
 export function assertResourceMatches(metadata: { resource?: unknown }, expected: string, where: string): void {
   const actual = metadata.resource;
   if (typeof actual === 'string' && sameUrl(actual, expected)) return;
-  throw new TransportError(
-    'resource_mismatch',
+  throw new ProtocolError(
+    'resource_metadata_resource_mismatch',
     `protected resource metadata at ${where} is for resource ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`,
+    { check: 'assertResourceMatches', attribute: 'resource', expected, actual },
   );
 }
 

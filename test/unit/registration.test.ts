@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientMetadata, profileFromRegistration, redactRegistration } from '../../src/app/register.js';
 import { parseTokenSource, readTokenSource } from '../../src/app/token-sources.js';
-import { OAuthError, TransportError, UsageError } from '../../src/errors.js';
+import { OAuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import type { HttpResponse } from '../../src/http/types.js';
 import { processDeleteRegistrationResponse, processRegistrationResponse } from '../../src/oauth/registration.js';
 import { processResourceMetadataResponse, resourceMetadataWellKnownUrl } from '../../src/oauth/resource-metadata.js';
@@ -50,8 +50,9 @@ describe('processRegistrationResponse (RFC 7591 §3.2)', () => {
   it('registration_response_missing_client_id: no client_id, or not a string (exit 4)', () => {
     for (const body of [{ client_secret: 's' }, { client_id: 7 }, { client_id: '' }]) {
       const err = thrown(() => processRegistrationResponse(res(201, body), ctx));
-      expect(err).toBeInstanceOf(TransportError);
-      expect((err as TransportError).code).toBe('registration_response_missing_client_id');
+      expect(err).toBeInstanceOf(ProtocolError);
+      expect((err as ProtocolError).code).toBe('registration_response_missing_client_id');
+      expect((err as ProtocolError).cause).toMatchObject({ check: 'checkClientId', attribute: 'client_id' });
     }
   });
 
@@ -59,14 +60,15 @@ describe('processRegistrationResponse (RFC 7591 §3.2)', () => {
     const err = thrown(() => processRegistrationResponse(res(400, { error: 'invalid_client_metadata', error_description: 'no' }), ctx));
     expect(err).toBeInstanceOf(OAuthError);
     expect((err as OAuthError).error).toBe('invalid_client_metadata');
-    expect(thrown(() => processRegistrationResponse(res(500, '<h1>oops</h1>'), ctx))).toBeInstanceOf(TransportError);
-    expect((thrown(() => processRegistrationResponse(res(201, { client_id: 'c', client_secret: 5 }), ctx)) as TransportError).code).toBe('protocol');
+    expect(thrown(() => processRegistrationResponse(res(500, '<h1>oops</h1>'), ctx))).toBeInstanceOf(ProtocolError);
+    expect((thrown(() => processRegistrationResponse(res(201, { client_id: 'c', client_secret: 5 }), ctx)) as ProtocolError).code).toBe('registration_response_invalid_member');
+    expect((thrown(() => processRegistrationResponse(res(202, { client_id: 'c' }), ctx)) as ProtocolError).code).toBe('response_status_unexpected');
   });
 
   it('a delete is 204; a 401 with an OAuth error is the server\'s', () => {
     expect(() => processDeleteRegistrationResponse(res(204, ''), ctx)).not.toThrow();
     expect(thrown(() => processDeleteRegistrationResponse(res(401, { error: 'invalid_token' }), ctx))).toBeInstanceOf(OAuthError);
-    expect(thrown(() => processDeleteRegistrationResponse(res(404, ''), ctx))).toBeInstanceOf(TransportError);
+    expect((thrown(() => processDeleteRegistrationResponse(res(404, ''), ctx)) as ProtocolError).code).toBe('response_status_unexpected');
   });
 });
 
@@ -127,10 +129,11 @@ describe('protected resource metadata (RFC 9728)', () => {
       authorization_servers: ['https://as'],
     });
     expect(processResourceMetadataResponse(res(200, { resource: 'https://API.example.com' }, url), 'https://api.example.com/').resource).toBe('https://API.example.com');
-    const err = thrown(() => processResourceMetadataResponse(res(200, { resource: 'https://evil.example' }, url), 'https://api.example.com/mcp')) as TransportError;
-    expect(err.code).toBe('resource_mismatch');
+    const err = thrown(() => processResourceMetadataResponse(res(200, { resource: 'https://evil.example' }, url), 'https://api.example.com/mcp')) as ProtocolError;
+    expect(err.code).toBe('resource_metadata_resource_mismatch');
+    expect(err.cause).toMatchObject({ check: 'assertResourceMatches', expected: 'https://api.example.com/mcp', actual: 'https://evil.example' });
     expect(err.message).toContain('"https://evil.example", not "https://api.example.com/mcp"');
-    expect((thrown(() => processResourceMetadataResponse(res(200, { resource: 'https://api.example.com/mcp', authorization_servers: 'https://as' }, url), 'https://api.example.com/mcp')) as TransportError).code).toBe('protocol');
-    expect((thrown(() => processResourceMetadataResponse(res(200, '[]', url), 'https://api.example.com/mcp')) as TransportError).code).toBe('protocol');
+    expect((thrown(() => processResourceMetadataResponse(res(200, { resource: 'https://api.example.com/mcp', authorization_servers: 'https://as' }, url), 'https://api.example.com/mcp')) as ProtocolError).code).toBe('resource_metadata_invalid');
+    expect((thrown(() => processResourceMetadataResponse(res(200, '[]', url), 'https://api.example.com/mcp')) as ProtocolError).code).toBe('resource_metadata_invalid');
   });
 });

@@ -1,6 +1,6 @@
 import { updateConfig } from '../../config/config-file.js';
 import { assertProfileName } from '../../config/profile.js';
-import { OauthctlError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 
@@ -25,14 +25,7 @@ export async function run(opts: ProfileRemoveOptions, session: Session): Promise
   const store = await session.app.store();
   if (opts.unregister) {
     const { unregisterClient } = await import('../../app/register.js');
-    try {
-      await unregisterClient((await store.get(name))?.registration, session.app);
-    } catch (err) {
-      if (err instanceof OauthctlError && err.code === 'registration_unknown') {
-        throw new UsageError(`profile ${name}: ${err.message}`, { code: err.code, hint: 'it was not made by `oauthctl register`; remove it without --unregister' });
-      }
-      throw err;
-    }
+    await unregisterClient((await store.get(name))?.registration, session.app);
   }
   await updateConfig(session.home, (c) => {
     delete c.profiles[name];

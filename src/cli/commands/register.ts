@@ -35,7 +35,7 @@ export function parseRegisterCommandOptions(input: CommandInput): RegisterComman
 export async function run(options: RegisterCommandOptions, session: Session): Promise<void> {
   const name = await session.profileName();
   if ((await session.config()).profiles[name]) {
-    throw new UsageError(`profile '${name}' already exists`, { hint: 'choose another name with -p NAME, or `oauthctl profile remove` it first' });
+    throw new UsageError(`profile '${name}' already exists`, { code: 'profile_exists' });
   }
   const { client, secrets } = await registerAndSave(session, name, options.profileFlags, options);
   if (session.json) {
