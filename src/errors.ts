@@ -90,6 +90,9 @@ export const ERROR_CODES = {
   response_too_large: { kind: 'usage', summary: '`call -o json`: the answer is too large to hold' },
   profile_exists: { kind: 'usage', summary: '`register`: the profile name is taken' },
   registration_unknown: { kind: 'usage', summary: '`--unregister`: no registration access token is stored for the profile' },
+  exec_info_malformed: { kind: 'usage', summary: '`KUBERNETES_EXEC_INFO` is not an ExecCredential (`token --format exec-credential`)' },
+  command_not_found: { kind: 'usage', summary: '`exec`: the command is not found (exit 127, as shells say)' },
+  command_not_runnable: { kind: 'usage', summary: '`exec`: the command cannot be run (exit 126)' },
   // oauth (3)
   '<oauth error>': { kind: 'oauth', summary: 'the server answered with this OAuth `error` (`invalid_grant`, `access_denied`, …)' },
   // transport (4)

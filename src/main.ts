@@ -10,7 +10,21 @@ export async function main(): Promise<void> {
   // Ctrl+C aborts the signal: a login closes its listener and ends with exit 130. A command that
   // does not watch the signal is ended shortly after, and a second Ctrl+C ends it at once.
   const interrupt = new AbortController();
+  // `exec` takes the signals over while its child runs, to pass them on.
+  let trapped: ((signal: NodeJS.Signals) => void) | undefined;
+  const trapSignals = (handler: (signal: NodeJS.Signals) => void) => {
+    trapped = handler;
+    const pass = (signal: NodeJS.Signals) => trapped?.(signal);
+    process.on('SIGTERM', pass);
+    process.on('SIGHUP', pass);
+    return () => {
+      trapped = undefined;
+      process.off('SIGTERM', pass);
+      process.off('SIGHUP', pass);
+    };
+  };
   process.on('SIGINT', () => {
+    if (trapped) return trapped('SIGINT');
     if (interrupt.signal.aborted) process.exit(130);
     interrupt.abort(new InterruptedError());
     setTimeout(() => {
@@ -38,6 +52,7 @@ export async function main(): Promise<void> {
     now: () => Date.now(),
     version: VERSION,
     signal: interrupt.signal,
+    trapSignals,
   });
   await stdout.flush();
   process.exit(code);

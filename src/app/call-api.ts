@@ -12,6 +12,9 @@ import { acquireToken, type AcquireRequest } from './acquire-token.js';
 import type { RenewRequest } from './renew-token.js';
 import type { AppContext } from './context.js';
 import { assertSecureUrl } from './endpoints.js';
+import { authorizationScheme } from './token-set.js';
+
+export { authorizationScheme };
 
 /** Where the access token travels (RFC 6750 §2.1 header, §2.2 form body, §2.3 query). */
 export type BearerPlacement = 'header' | 'query' | 'form';
@@ -215,10 +218,6 @@ function isFormType(contentType: string): boolean {
   return contentType.split(';')[0]?.trim().toLowerCase() === FORM_TYPE;
 }
 
-/** RFC 6750 §1: the scheme is `Bearer` whatever case the server wrote `token_type` in. */
-export function authorizationScheme(tokenType: string | undefined): string {
-  return !tokenType || tokenType.toLowerCase() === 'bearer' ? 'Bearer' : tokenType;
-}
 
 /**
  * Places the access token as RFC 6750 says: `Authorization: Bearer` (§2.1), the

@@ -1,4 +1,5 @@
 import { decodeToken } from '../jwt/decode.js';
+import type { TokenSet } from '../store/types.js';
 
 /** The claims of a JWT (unverified: for display only), or undefined for an opaque token. */
 export function claimsOf(token: string | undefined): Record<string, unknown> | undefined {
@@ -25,4 +26,10 @@ export function bestSubject(tokens: { id_token?: string; access_token: string },
     if (name !== undefined) return name;
   }
   return username === '' ? undefined : username;
+}
+
+/** `sub` of the ID token, else of a JWT access token (unverified: for display only). */
+export function subjectOf(tokens: Pick<TokenSet, 'id_token' | 'access_token'>): string | undefined {
+  const sub = (claimsOf(tokens.id_token) ?? claimsOf(tokens.access_token))?.sub;
+  return typeof sub === 'string' ? sub : undefined;
 }

@@ -57,7 +57,7 @@ export async function revokeTokens(req: AcquireRequest, ctx: AppContext, opts: {
       result.localOnly = err.message;
       ctx.warn(`could not revoke at the server (${err.message}); forgetting the tokens anyway`);
     }
-    const { tokens: _gone, ...rest } = entry;
+    const { tokens: _gone, narrow: _narrow, ...rest } = entry;
     if (Object.keys(rest).length > 0) await store.put(req.profile, rest);
     else await store.delete(req.profile);
     return result;

@@ -2,7 +2,7 @@ import type { Profile } from '../config/profile.js';
 
 export { defaultGrant } from '../config/profile.js';
 import { UsageError } from '../errors.js';
-import type { TokenSet } from '../store/types.js';
+import type { TokenSet, TokenTarget } from '../store/types.js';
 import type { AppContext } from './context.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
@@ -20,6 +20,8 @@ export interface LoginRequest {
   /** Authorization code: listener port (`--port`), and `--manual`. */
   port?: number;
   manual?: boolean;
+  /** client_credentials: a narrower token for exactly these values instead of the profile's. */
+  target?: TokenTarget;
 }
 
 /** Obtains a token set with the requested grant. Storing it is the caller's business. */

@@ -1,5 +1,6 @@
 import type { Profile } from '../config/profile.js';
 import { LoginRequiredError, OAuthError } from '../errors.js';
+import type { FormParams } from '../oauth/pipeline.js';
 import { tokenRequest } from '../oauth/token-request.js';
 import type { StoreEntry, TokenSet, TokenStore } from '../store/types.js';
 import { withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
@@ -71,42 +72,58 @@ async function refresh(
   entry: StoreEntry,
   ctx: AppContext,
 ): Promise<TokenSet> {
-  const client = await clientCredentials(settings, clientSecret);
-  const tokenEndpoint = current.token_endpoint || settings.token_endpoint;
-  if (!tokenEndpoint) throw new LoginRequiredError('the stored token set does not say where to refresh it');
   try {
-    const endpoints = { token_endpoint: tokenEndpoint, ...(current.issuer ? { issuer: current.issuer } : {}) };
-    const res = await tokenRequest(authServerAt(endpoints, client, ctx), {
-      grant_type: 'refresh_token',
-      refresh_token: current.refresh_token,
-      resource: settings.resource,
-    });
-    for (const secret of [res.access_token, res.refresh_token, res.id_token]) ctx.redactor.addSecret(secret);
-    if (res.id_token) {
-      await checkIdToken(res.id_token, { settings, endpoints, clientId: client.clientId, ...(current.id_token ? { previous: current.id_token } : {}) }, ctx);
-    }
-    const next = toTokenSet(
-      res,
-      {
-        ...(current.issuer ? { issuer: current.issuer } : {}),
-        token_endpoint: tokenEndpoint,
-        client_id: client.clientId,
-        client_auth: client.method,
-        grant: current.grant ?? 'refresh_token',
-        ...(current.private_key ? { private_key: current.private_key } : {}),
-      },
-      ctx.now(),
-    );
+    const next = await refreshTokenGrant(current, settings, clientSecret, { resource: settings.resource }, ctx);
     next.refresh_token ??= current.refresh_token;
     if (next.scope === undefined && current.scope !== undefined) next.scope = current.scope;
     if (next.id_token === undefined && current.id_token !== undefined) next.id_token = current.id_token;
     return next;
   } catch (err) {
     if (err instanceof OAuthError && err.error === 'invalid_grant') {
-      const { tokens: _dead, ...rest } = entry;
+      const { tokens: _dead, narrow: _narrow, ...rest } = entry;
       await store.put(profile, rest);
       throw new LoginRequiredError(`the refresh token of profile '${profile}' is no longer valid (invalid_grant); the stored tokens were removed`);
     }
     throw err;
   }
+}
+
+/**
+ * One refresh_token grant with `current`'s refresh token (RFC 6749 §6), with `params` such as
+ * `scope`, `audience` and `resource` (RFC 8707 §2.2) for a narrower token. A new ID token is
+ * validated like the first one and must name the same `sub` (OIDC Core §12.2). The answer as a
+ * token set: what the server left out (a rotated refresh token, the scope) is the caller's to keep.
+ */
+export async function refreshTokenGrant(
+  current: TokenSet,
+  settings: Profile,
+  clientSecret: string | undefined,
+  params: FormParams,
+  ctx: AppContext,
+): Promise<TokenSet> {
+  const client = await clientCredentials(settings, clientSecret);
+  const tokenEndpoint = current.token_endpoint || settings.token_endpoint;
+  if (!tokenEndpoint) throw new LoginRequiredError('the stored token set does not say where to refresh it');
+  const endpoints = { token_endpoint: tokenEndpoint, ...(current.issuer ? { issuer: current.issuer } : {}) };
+  const res = await tokenRequest(authServerAt(endpoints, client, ctx), {
+    grant_type: 'refresh_token',
+    refresh_token: current.refresh_token,
+    ...params,
+  });
+  for (const secret of [res.access_token, res.refresh_token, res.id_token]) ctx.redactor.addSecret(secret);
+  if (res.id_token) {
+    await checkIdToken(res.id_token, { settings, endpoints, clientId: client.clientId, ...(current.id_token ? { previous: current.id_token } : {}) }, ctx);
+  }
+  return toTokenSet(
+    res,
+    {
+      ...(current.issuer ? { issuer: current.issuer } : {}),
+      token_endpoint: tokenEndpoint,
+      client_id: client.clientId,
+      client_auth: client.method,
+      grant: current.grant ?? 'refresh_token',
+      ...(current.private_key ? { private_key: current.private_key } : {}),
+    },
+    ctx.now(),
+  );
 }

@@ -38,6 +38,7 @@ export function secondsLeft(set: TokenSet, nowMs: number): number | null {
  * until an API answers 401.
  */
 export function needsRenewal(set: TokenSet, nowMs: number, minTtl?: number): boolean {
+  if (set.rejected === true) return true;
   const left = secondsLeft(set, nowMs);
   if (left === null) return false;
   const lifetime = (set.expires_at ?? 0) - set.obtained_at;
@@ -58,4 +59,12 @@ export function tokenSetJson(set: TokenSet, nowMs: number): Record<string, unkno
   if (set.refresh_token) out.refresh_token = set.refresh_token;
   if (set.id_token) out.id_token = set.id_token;
   return out;
+}
+
+/**
+ * RFC 6750 §1: the scheme is `Bearer` whatever case the server wrote `token_type` in; any other
+ * type (`DPoP`, RFC 9449 §7.1) is its own scheme.
+ */
+export function authorizationScheme(tokenType: string | undefined): string {
+  return !tokenType || tokenType.toLowerCase() === 'bearer' ? 'Bearer' : tokenType;
 }

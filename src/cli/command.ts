@@ -19,15 +19,16 @@ export interface CommandInput {
  */
 export interface Command<O> {
   parse(input: CommandInput): O;
-  run(opts: O, session: Session): Promise<void>;
+  /** Exit 0 unless it returns another code (`exec`: its child's; `status`: 5). */
+  run(opts: O, session: Session): Promise<void | number>;
 }
 
-export function defineCommand<O>(parse: (input: CommandInput) => O, run: (opts: O, session: Session) => Promise<void>): Command<O> {
+export function defineCommand<O>(parse: (input: CommandInput) => O, run: (opts: O, session: Session) => Promise<void | number>): Command<O> {
   return { parse, run };
 }
 
 /** What a command module exports for the table (src/cli/surface.ts). */
 export interface CommandModule {
   // `never`: the runner only hands `run` what the same command's `parse` returned.
-  command: { parse(input: CommandInput): unknown; run(opts: never, session: Session): Promise<void> };
+  command: { parse(input: CommandInput): unknown; run(opts: never, session: Session): Promise<void | number> };
 }

@@ -29,6 +29,7 @@ export function fastPath(argv: readonly string[]): { command: CommandSpec; input
 }
 
 function parseFor(command: CommandSpec, argv: readonly string[], siblings: readonly (string | undefined)[]): CommandInput | undefined {
+  if (command.passThrough) return parsePassThrough(command, argv);
   const scanned = scanArgv(argv, [...GLOBAL_OPTIONS, ...command.options], true);
   if (!scanned) return undefined;
   const words = scanned.positionals;
@@ -57,4 +58,22 @@ function arity(args: string | undefined): { min: number; max: number } {
   const words = (args ?? '').split(' ').filter(Boolean);
   if (words.some((w) => w.includes('...'))) return { min: Infinity, max: -1 };
   return { min: words.filter((w) => w.startsWith('<')).length, max: words.length };
+}
+
+/**
+ * `exec [options] -- CMD [ARG…]`: the options before `--`, the words after it as they are. Any
+ * other shape (no `--`, a word before it, nothing after it) is commander's.
+ */
+function parsePassThrough(command: CommandSpec, argv: readonly string[]): CommandInput | undefined {
+  const end = argv.indexOf('--');
+  if (end === -1 || end === argv.length - 1) return undefined;
+  const scanned = scanArgv(argv.slice(0, end), [...GLOBAL_OPTIONS, ...command.options], true);
+  if (!scanned || scanned.positionals.length !== command.path.length) return undefined;
+  const pathEnd = scanned.positionals[command.path.length - 1]?.index ?? -1;
+  if (scanned.options.some((o) => !GLOBAL_KEYS.has(o.key) && o.index < pathEnd)) return undefined;
+  return {
+    args: argv.slice(end + 1),
+    opts: optionValues(scanned.options.filter((o) => !GLOBAL_KEYS.has(o.key))),
+    globals: optionValues(scanned.options.filter((o) => GLOBAL_KEYS.has(o.key))),
+  };
 }

@@ -18,19 +18,20 @@ export async function runCli(rt: Runtime): Promise<number> {
   let session: Session | undefined;
   let globals: GlobalOptions | undefined;
   let commanderErr = '';
+  let exitCode = 0;
   const io0 = rt.makeIO({ color: false });
   const runCommand: CommandRunner = async (spec, input) => {
     globals = parseGlobalOptions(input.globals);
     const { command } = await spec.load();
     const opts = command.parse(input);
     session = await createSession(globals, rt);
-    await command.run(opts as never, session);
+    exitCode = (await command.run(opts as never, session)) ?? 0;
   };
   try {
     const fast = fastPath(rt.argv);
     if (fast) {
       await runCommand(fast.command, fast.input);
-      return 0;
+      return exitCode;
     }
     const { buildProgram } = await import('./program.js');
     const program = buildProgram(rt.version, runCommand, rt.argv);
@@ -42,7 +43,7 @@ export async function runCli(rt: Runtime): Promise<number> {
       });
     }
     await program.parseAsync(rt.argv, { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (err) {
     if (isCommanderError(err)) {
       if (err.exitCode === 0) return 0;

@@ -26,6 +26,11 @@ export interface Runtime {
   version: string;
   /** Aborted on Ctrl+C (reason: InterruptedError). */
   signal: AbortSignal;
+  /**
+   * Until the returned function is called, SIGINT, SIGTERM and SIGHUP go to `handler` instead of
+   * ending the program (`exec` passes them to its child). Absent: signals are not trapped.
+   */
+  trapSignals?(handler: (signal: NodeJS.Signals) => void): () => void;
 }
 
 /** Everything a command needs for one run, built from the global options. */
@@ -43,6 +48,8 @@ export interface Session {
   signal: AbortSignal;
   /** `--timeout` when given. */
   timeoutSeconds?: number;
+  /** See Runtime.trapSignals. */
+  trapSignals(handler: (signal: NodeJS.Signals) => void): () => void;
   /** stdout: the answer. */
   out(text: string): void;
   /** stderr: for the human. */
@@ -149,6 +156,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
     app,
     prompter: inquirerPrompter(io),
     signal: rt.signal,
+    trapSignals: (handler) => rt.trapSignals?.(handler) ?? (() => {}),
     ...(globals.timeout !== undefined ? { timeoutSeconds: globals.timeout } : {}),
     out: (text) => io.print(text),
     err,

@@ -11,6 +11,9 @@
 import { PROFILE_FIELDS } from '../config/profile.js';
 import type { CommandModule } from './command.js';
 import * as decode from './commands/decode.js';
+import * as exec from './commands/exec.js';
+import * as gitCredential from './commands/git-credential.js';
+import * as status from './commands/status.js';
 import * as tokenPrint from './commands/token-print.js';
 import type { OptionSpec } from './option-spec.js';
 
@@ -27,6 +30,8 @@ export interface CommandSpec {
   isDefault?: boolean;
   /** The fast path may run it (see the file's comment). */
   fast?: boolean;
+  /** `--` ends its options and the words after it are its arguments as they are (`exec -- CMD ARG…`). */
+  passThrough?: boolean;
   load(): Promise<CommandModule>;
 }
 
@@ -57,6 +62,22 @@ export const SECRET_OPTIONS: readonly OptionSpec[] = [
 
 /** Profile flags and the client secret: every command that talks to the authorization server. */
 const SERVER_OPTIONS: readonly OptionSpec[] = [...PROFILE_OPTIONS, ...SECRET_OPTIONS];
+
+/**
+ * On `token`, `call` and `exec`, `--scope`, `--audience` and `--resource` ask for a narrower token
+ * for exactly those values (repeatable), instead of changing the profile's settings (SPEC "Using
+ * tokens elsewhere").
+ */
+const NARROWING_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--scope <scope>', description: "a token for exactly these scopes (repeatable; cached beside the profile's)", repeatable: true },
+  { flags: '--audience <aud>', description: 'a token for this audience (repeatable)', repeatable: true },
+  { flags: '--resource <uri>', description: 'a token for this resource indicator, RFC 8707 (repeatable)', repeatable: true },
+];
+const NARROWING_FLAGS = new Set(NARROWING_OPTIONS.map((o) => o.flags.split(' ')[0]));
+const NARROWED_SERVER_OPTIONS: readonly OptionSpec[] = [
+  ...SERVER_OPTIONS.filter((o) => !NARROWING_FLAGS.has(o.flags.split(' ')[0])),
+  ...NARROWING_OPTIONS,
+];
 
 const ISSUER_OPTION = PROFILE_OPTIONS.find((o) => o.flags.startsWith('--issuer ')) as OptionSpec;
 const profileOption = (flag: string) => PROFILE_OPTIONS.find((o) => o.flags.startsWith(`${flag} `)) as OptionSpec;
@@ -111,8 +132,20 @@ export const SURFACE: readonly SurfaceEntry[] = [
         summary: 'print a valid access token and nothing else (the default)',
         isDefault: true,
         fast: true,
-        options: [...SERVER_OPTIONS, { flags: '--min-ttl <seconds>', description: 'renew when fewer seconds than this remain' }],
-        examples: ['token', 'token --min-ttl 300', 'token -p ci --token-store none --grant client_credentials'],
+        options: [
+          ...NARROWED_SERVER_OPTIONS,
+          { flags: '--min-ttl <seconds>', description: 'renew when fewer seconds than this remain' },
+          { flags: '--format <format>', description: 'raw (default), header, json, env or exec-credential' },
+          { flags: '--id-token', description: 'the ID token instead of the access token' },
+        ],
+        examples: [
+          'token',
+          'token --min-ttl 300',
+          'token -p ci --token-store none --grant client_credentials',
+          'token --format header | curl -H @- https://api.example.com/people',
+          'token --format env >> "$GITHUB_ENV"',
+          'token --scope people:read --resource https://api.example.com',
+        ],
         load: async () => tokenPrint,
       },
       {
@@ -165,7 +198,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
     args: '<method> <url>',
     summary: "call an API with the Bearer token (URL or /path under the profile's base URL)",
     options: [
-      ...SERVER_OPTIONS,
+      ...NARROWED_SERVER_OPTIONS,
       { flags: '-H, --header <header>', description: "extra request header 'Name: value' (repeatable)", repeatable: true },
       { flags: '-d, --data <data>', description: 'request body: DATA, @FILE, or @- for stdin' },
       { flags: '--json <data>', description: 'JSON request body (sets Content-Type and Accept)' },
@@ -180,6 +213,48 @@ export const SURFACE: readonly SurfaceEntry[] = [
       'call PUT /people/1 -d @person.json -H "Content-Type: application/json"',
     ],
     load: () => import('./commands/call.js'),
+  },
+  {
+    path: ['exec'],
+    args: '[command...]',
+    summary: 'run a command with a valid access token in its environment (never in its arguments)',
+    fast: true,
+    passThrough: true,
+    options: [
+      ...NARROWED_SERVER_OPTIONS,
+      { flags: '--env <name>', description: 'the variable that holds the token (default OAUTHCTL_ACCESS_TOKEN)' },
+      { flags: '--min-ttl <seconds>', description: 'renew the token first if fewer seconds than this remain' },
+    ],
+    examples: [
+      `exec -- sh -c 'curl -H "Authorization: Bearer $OAUTHCTL_ACCESS_TOKEN" https://api.example.com/people'`,
+      'exec --env GITHUB_TOKEN -- gh api /user',
+      'exec --scope people:read -- ./sync.sh',
+    ],
+    load: async () => exec,
+  },
+  {
+    path: ['git-credential'],
+    args: '<action>',
+    summary: 'a git credential helper: get, store or erase; see gitcredentials(7)',
+    fast: true,
+    options: [...SERVER_OPTIONS, { flags: '--username <name>', description: 'the user name git is given (default oauth2)' }],
+    examples: [
+      `git-credential get -p work   # as git runs it, after: git config credential.https://git.example.com.helper '!oauthctl git-credential -p work'`,
+      'git-credential get --username x-access-token -p github',
+    ],
+    load: async () => gitCredential,
+  },
+  {
+    path: ['status'],
+    summary: 'whether the profile (--all: every profile) can produce a token without you',
+    fast: true,
+    options: [
+      ...SERVER_OPTIONS,
+      { flags: '--all', description: 'every saved profile' },
+      { flags: '--check', description: 'ask the server whether the token is still active (introspection, else userinfo)' },
+    ],
+    examples: ['status', 'status --all', 'status --check -o json'],
+    load: async () => status,
   },
   {
     path: ['verify'],

@@ -1,4 +1,4 @@
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, readSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 
 /**
@@ -21,6 +21,11 @@ export interface IO {
   stderrColor: boolean;
   /** stdin and stderr are TTYs: prompts (written to stderr) can be answered. */
   canPrompt: boolean;
+  /**
+   * All of stdin, read without creating the stream, when it is a pipe or a file (a credential
+   * helper reads a few lines on every git command); undefined otherwise: use `stdin`.
+   */
+  readStdinSync?(): string | undefined;
 }
 
 /**
@@ -123,7 +128,32 @@ export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { c
     get canPrompt() {
       return stdinIsTTY() && stderrIsTTY();
     },
+    readStdinSync: () => (isCharacterDevice(0) ? undefined : readDescriptorSync(0)),
   };
+}
+
+/** Reads a pipe or file descriptor to its end; a non-blocking pipe that is empty for now is waited on. */
+function readDescriptorSync(fd: number): string | undefined {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buffer, 0, buffer.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (code === 'EOF') break;
+      if (chunks.length === 0) return undefined;
+      throw err;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

@@ -70,12 +70,15 @@ export interface AuthServer {
   note?: (message: string) => void;
 }
 
+/** Form parameters; a list repeats the name (`resource`, `audience`: RFC 8707 §2, RFC 8693 §2.1). */
+export type FormParams = Record<string, string | readonly string[] | undefined>;
+
 export interface ExchangeRequest {
   endpoint: PipelineEndpoint;
   /** Default POST. */
   method?: 'POST' | 'GET' | 'DELETE';
   /** Form parameters of a POST; `undefined` and empty values are left out. */
-  params?: Record<string, string | undefined>;
+  params?: FormParams;
   /** A JSON body instead of a form (RFC 7591 §3.1); no client authentication then. */
   json?: unknown;
   /** RFC 6750 §2.1: the access token as `Authorization: Bearer` (userinfo). No client auth then. */
@@ -116,7 +119,7 @@ export async function exchange<T>(as: AuthServer, req: ExchangeRequest, process:
   } else if (method === 'POST') {
     body = new URLSearchParams();
     for (const [name, value] of Object.entries(req.params ?? {})) {
-      if (value !== undefined && value !== '') body.set(name, value);
+      for (const one of typeof value === 'string' ? [value] : (value ?? [])) if (one !== '') body.append(name, one);
     }
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }

@@ -25,6 +25,24 @@ export interface TokenSet {
   grant?: string;
   /** Epoch seconds. */
   obtained_at: number;
+  /** A tool that used the access token was told it is not valid (`git-credential erase`): renew it. */
+  rejected?: boolean;
+}
+
+/** What a narrower token was obtained for (SPEC "Using tokens elsewhere"): its cache key. */
+export interface TokenTarget {
+  /** Scope values, sorted, without repeats. */
+  scope: string[];
+  /** RFC 8693 `audience` values, sorted, without repeats. */
+  audience: string[];
+  /** RFC 8707 `resource` values, sorted, without repeats. */
+  resource: string[];
+}
+
+/** A token obtained for exactly `target`, kept beside the profile's own set. */
+export interface NarrowTokenSet {
+  target: TokenTarget;
+  tokens: TokenSet;
 }
 
 /** What the store keeps for one profile. */
@@ -34,6 +52,8 @@ export interface StoreEntry {
   client_secret?: string;
   /** RFC 7591/7592: what `register` got back to manage the registration later (`--unregister`). */
   registration?: StoredRegistration;
+  /** Narrower tokens (per-call `--scope`/`--audience`/`--resource`); never the profile's own set. */
+  narrow?: NarrowTokenSet[];
 }
 
 export interface StoredRegistration {

@@ -37,6 +37,17 @@ describe('fastPath gives the same input as commander', () => {
     [['decode', '-', '-o', 'json']],
     [['-o', 'text', 'decode', 'abc', '--no-color', '--verbose']],
     [['decode']],
+    [['token', '--format', 'exec-credential']],
+    [['token', '--format=json']],
+    [['token', 'print', '--format', 'env', '--id-token', '-p', 'x']],
+    [['token', '--scope', 'a b', '--scope', 'c', '--audience', 'x', '--resource', 'https://api', '--resource', 'urn:r']],
+    [['git-credential', 'get']],
+    [['-p', 'work', 'git-credential', 'erase', '--username', 'me']],
+    [['git-credential', 'frobnicate']],
+    [['status']],
+    [['status', '--all', '--check', '-o', 'json']],
+    [['exec', '--', 'true']],
+    [['exec', '--env', 'TOKEN', '--scope', 's', '--', 'sh', '-c', 'echo $TOKEN', '-p', 'x', '--', '-o']],
   ])('%j', async (argv) => {
     const fast = fastPath(argv);
     expect(fast, 'the fast path should accept this shape').toBeDefined();
@@ -69,6 +80,12 @@ describe('fastPath leaves everything else to commander', () => {
     [['decode', '--', '-x']],
     [['login']],
     [['--', 'token']],
+    [['token', '--format']],
+    [['git-credential']],
+    [['status', 'extra']],
+    [['exec']],
+    [['exec', 'true']],
+    [['exec', '--']],
   ])('%j', (argv) => {
     expect(fastPath(argv)).toBeUndefined();
   });

@@ -13,6 +13,11 @@ export async function clientCredentialsGrant(req: LoginRequest, ctx: AppContext)
   if (as.client.method === 'none') {
     throw new UsageError('the client_credentials grant needs a confidential client', { code: 'confidential_client_required' });
   }
-  const res = await tokenRequest(as, { grant_type: 'client_credentials', scope: settings.scope, audience: settings.audience, resource: settings.resource });
+  const res = await tokenRequest(
+    as,
+    req.target
+      ? { grant_type: 'client_credentials', scope: req.target.scope.join(' '), audience: req.target.audience, resource: req.target.resource }
+      : { grant_type: 'client_credentials', scope: settings.scope, audience: settings.audience, resource: settings.resource },
+  );
   return finishLogin(res, { settings, endpoints: as.endpoints, client: as.client, grant: 'client_credentials' }, ctx);
 }

@@ -8,6 +8,8 @@ import { chunkReclaimer, sink, type Sink } from '../../io/sink.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom, parseTokenCommandOptions } from '../settings.js';
+import { narrowTokens } from '../../app/narrow-token.js';
+import { targetFromOptions } from '../narrow.js';
 
 /** On a terminal, a JSON answer up to this size is pretty-printed; larger ones stream as sent. */
 export const PRETTY_MAX_BYTES = 5 * 1024 * 1024;
@@ -42,9 +44,14 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
     bodyReader(session),
     session.app,
   );
-  const { result, unmet, steppedUp } = await callWithStepUp(spec, req, session.app, {
-    ...(session.io.canPrompt ? { interaction: async () => (await import('../interaction.js')).cliInteraction(session, {}) } : {}),
-  });
+  const narrow = targetFromOptions(opts);
+  const { result, unmet, steppedUp } = await callWithStepUp(
+    spec,
+    req,
+    session.app,
+    { ...(session.io.canPrompt ? { interaction: async () => (await import('../interaction.js')).cliInteraction(session, {}) } : {}) },
+    narrow ? narrowTokens(narrow) : undefined,
+  );
 
   if (session.json) await renderJson(result, session);
   else await renderText(result, session, opts.include === true);

@@ -1,18 +1,44 @@
-import { acquireToken } from '../../app/acquire-token.js';
+import { acquireIdToken } from '../../app/acquire-id-token.js';
+import { acquireTokenFor } from '../../app/narrow-token.js';
+import { UsageError } from '../../errors.js';
+import type { TokenTarget } from '../../store/types.js';
 import { defineCommand, type CommandInput } from '../command.js';
+import { parseTokenFormat, tokenRenderer, type TokenFormat } from '../formats/index.js';
+import { handedAccessToken, handedIdToken } from '../formats/handed.js';
+import { targetFromOptions } from '../narrow.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom, parseTokenCommandOptions, type TokenCommandOptions } from '../settings.js';
 
-export type TokenPrintOptions = TokenCommandOptions;
-
-export function parseTokenPrintOptions(input: CommandInput): TokenPrintOptions {
-  return parseTokenCommandOptions(input.opts);
+export interface TokenPrintOptions extends TokenCommandOptions {
+  format: TokenFormat;
+  /** `--id-token`: the ID token instead of the access token. */
+  idToken: boolean;
+  /** `--scope`/`--audience`/`--resource`: a narrower token for exactly these values. */
+  target?: TokenTarget;
 }
 
-/** `oauthctl token`: a valid access token and a newline on stdout, whatever `-o` says. */
+export function parseTokenPrintOptions(input: CommandInput): TokenPrintOptions {
+  const format = parseTokenFormat(input.opts.format);
+  const idToken = input.opts.idToken === true;
+  const target = targetFromOptions(input.opts);
+  if (idToken && target) {
+    throw new UsageError('--id-token cannot be combined with --scope, --audience or --resource', { hint: 'an ID token is issued for the client, not for an API' });
+  }
+  return { ...parseTokenCommandOptions(input.opts), format, idToken, ...(target ? { target } : {}) };
+}
+
+/**
+ * `oauthctl token`: a valid access token (or `--id-token`) on stdout in the `--format` asked for
+ * (raw: the token and a newline, whatever `-o` says). SPEC "Using tokens elsewhere".
+ */
 export async function run(opts: TokenPrintOptions, session: Session): Promise<void> {
-  const tokens = await acquireToken(await acquireRequestFrom(session, opts), session.app);
-  session.out(`${tokens.access_token}\n`);
+  // What the format reads from the environment (KUBERNETES_EXEC_INFO) is checked before any token is obtained.
+  const render = tokenRenderer(opts.format, session.env);
+  const req = await acquireRequestFrom(session, opts);
+  const handed = opts.idToken
+    ? handedIdToken(await acquireIdToken(req, session.app))
+    : handedAccessToken(await acquireTokenFor(req, opts.target, session.app));
+  session.out(render(handed));
 }
 
 export const command = defineCommand(parseTokenPrintOptions, run);

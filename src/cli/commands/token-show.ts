@@ -1,7 +1,6 @@
-import { claimsOf } from '../../app/claims.js';
+import { subjectOf } from '../../app/claims.js';
 import { secondsLeft } from '../../app/token-set.js';
 import { LoginRequiredError } from '../../errors.js';
-import type { TokenSet } from '../../store/types.js';
 import { isoDate, relative } from '../format.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
@@ -75,9 +74,3 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
 }
 
 export const command = defineCommand(parseTokenShowOptions, run);
-
-/** `sub` of the ID token, else of a JWT access token. */
-function subjectOf(tokens: TokenSet): string | undefined {
-  const sub = (claimsOf(tokens.id_token) ?? claimsOf(tokens.access_token))?.sub;
-  return typeof sub === 'string' ? sub : undefined;
-}
