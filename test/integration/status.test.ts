@@ -48,7 +48,7 @@ describe('status', () => {
     expect(p?.expires_in).toBeGreaterThan(3000);
     const text = await runCli(['status'], { home: t.home });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^default: valid \(expires in \d+m, subject alice, scope "openid offline_access", refresh token held\)\n$/);
+    expect(text.stdout).toMatch(/^default: valid \(expires in \d+[mh], subject alice, scope "openid offline_access", refresh token held\)\n$/);
   });
 
   it('expiring, renewable, expired: from the stored expiry and what can renew it', async () => {
