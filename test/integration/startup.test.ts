@@ -18,9 +18,9 @@ const PRELOAD = fileURLToPath(new URL('../support/report-loaded.cjs', import.met
 /** Built-ins that creating process.stdout, loading node:tty or async fs would bring in. */
 const HEAVY_BUILTINS = ['net', 'tty', 'stream', 'internal/fs/promises', 'internal/streams/writable'];
 
-async function loadedBy(args: string[]): Promise<{ files: string[]; builtins: string[]; stdout: string }> {
+async function loadedBy(args: string[], input?: string): Promise<{ files: string[]; builtins: string[]; stdout: string }> {
   const report = join(t.home, 'loaded.json');
-  const res = await runCli(args, { home: t.home, env: { NODE_OPTIONS: `--require "${PRELOAD}"`, OAUTHCTL_TEST_LOADED_FILE: report } });
+  const res = await runCli(args, { home: t.home, ...(input !== undefined ? { input } : {}), env: { NODE_OPTIONS: `--require "${PRELOAD}"`, OAUTHCTL_TEST_LOADED_FILE: report } });
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
   return { ...(JSON.parse(readFileSync(report, 'utf8')) as { files: string[]; builtins: string[] }), stdout: res.stdout };
@@ -59,6 +59,24 @@ describe('start-up: the hot paths stay lean', () => {
     // The preload itself would show if the check were blind: a command that streams loads them.
     const call = await loadedBy(['call', 'GET', '/people', '--base-url', t.fixture.apiBaseUrl]);
     expect(call.builtins).toContain('stream');
+  });
+
+  it('what git and kubectl run on every command, and status (file store)', async () => {
+    const client = t.fixture.clients.confidentialBasic;
+    const login = await runCli(['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--client-secret-stdin'], {
+      home: t.home,
+      input: client.secret,
+    });
+    expect(login.code).toBe(0);
+    const git = await loadedBy(['git-credential', 'get'], 'protocol=https\nhost=git.example.com\n\n');
+    expect(git.stdout).toMatch(/^username=oauth2\npassword=\S{20,}\npassword_expiry_utc=\d+\n$/);
+    expectLean(git);
+    const kube = await loadedBy(['token', '--format', 'exec-credential']);
+    expect(JSON.parse(kube.stdout)).toMatchObject({ kind: 'ExecCredential' });
+    expectLean(kube);
+    const status = await loadedBy(['status']);
+    expect(status.stdout).toMatch(/^default: valid/);
+    expectLean(status);
   });
 });
 
