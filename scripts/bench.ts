@@ -13,7 +13,8 @@
  * different phases, and their quotient moved by up to 0.3 between runs. The quotient of the medians
  * is printed too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -34,6 +35,8 @@ interface Bench {
   env?: Record<string, string>;
   /** The plain Node script doing the same work, whose time this one is compared with (paired). */
   baseline?: string;
+  /** Written to the command's stdin (a pipe); without it stdin is /dev/null. */
+  input?: string;
 }
 interface Result { bench: Bench; ms: number[]; rssKiB: number[] }
 interface Fixture { issuer: string; api: string; clientId: string; secret: string }
@@ -52,12 +55,13 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Spawns `node …args`, drains its output, resolves at exit with the spawn → exit wall time. */
-function run(nodeArgs: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<RunResult> {
+function run(nodeArgs: string[], env: NodeJS.ProcessEnv = childEnv(), input?: string): Promise<RunResult> {
   if (stopping) return Promise.reject(new Error('stopping'));
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, nodeArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     current = child;
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -72,7 +76,7 @@ function run(nodeArgs: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<R
 }
 
 async function runOk(bench: Bench, preload: string[] = [], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-  const result = await run([...preload, ...bench.args], childEnv({ ...bench.env, ...extraEnv }));
+  const result = await run([...preload, ...bench.args], childEnv({ ...bench.env, ...extraEnv }), bench.input);
   if (result.code !== 0) throw new Error(`${bench.name} exited ${result.code}: ${result.stderr.trim()}`);
   return result;
 }
@@ -154,6 +158,11 @@ async function prepare(fixture: Fixture): Promise<Bench[]> {
     { name: 'oauthctl --version', args: [BIN, '--version'] },
     { name: 'oauthctl decode <jwt>', args: [BIN, 'decode', RFC7519_JWT] },
     { name: 'oauthctl token', args: [BIN, 'token'], env },
+    // What git and kubectl run before each of their commands (issue 12), and `status`, `exec`.
+    { name: 'oauthctl git-credential get', args: [BIN, 'git-credential', 'get'], env, input: 'protocol=https\nhost=git.example.com\n\n' },
+    { name: 'oauthctl token --format exec-credential', args: [BIN, 'token', '--format', 'exec-credential'], env },
+    { name: 'oauthctl status', args: [BIN, 'status'], env },
+    { name: 'oauthctl exec -- true', args: [BIN, 'exec', '--', 'true'], env },
     { name: 'oauthctl call GET /people', args: [BIN, 'call', 'GET', '/people', '--base-url', fixture.api], env, baseline: 'plain fetch script' },
     { name: 'plain fetch script', args: [plain] },
     {
@@ -274,6 +283,10 @@ function checkTargets(results: Result[]): boolean {
     ['--version time ≤ 1.25× floor', time('oauthctl --version', 'node -e 0'), 1.25],
     ['decode time ≤ 1.25× floor', time('oauthctl decode <jwt>', 'node -e 0'), 1.25],
     ['token time ≤ 1.4× floor', time('oauthctl token', 'node -e 0'), 1.4],
+    ['git-credential get time ≤ 1.15× floor', time('oauthctl git-credential get', 'node -e 0'), 1.15],
+    ['token --format exec-credential time ≤ 1.15× floor', time('oauthctl token --format exec-credential', 'node -e 0'), 1.15],
+    ['status time ≤ 1.15× floor', time('oauthctl status', 'node -e 0'), 1.15],
+    ['exec -- true time ≤ 1.3× floor', time('oauthctl exec -- true', 'node -e 0'), 1.3],
     ['call time ≤ 1.3× plain fetch', time('oauthctl call GET /people', 'plain fetch script'), 1.3],
     ['CI one-liner token time ≤ 1.1× plain client_credentials script', time('oauthctl token (CI one-liner)', 'plain client_credentials script'), 1.1],
     ...(results.some((r) => r.bench.name === 'oauthctl token (keychain)')
