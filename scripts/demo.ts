@@ -102,6 +102,18 @@ try {
   await step('Call the API with it (Bearer header; a 401 would renew the token once)', ['call', 'GET', '/people', '--base-url', fixture.apiBaseUrl]);
   await step('Ask the server about alice\'s access token (RFC 7662)', ['introspect', '-p', 'alice']);
   await step('Her OpenID Connect UserInfo', ['userinfo', '-p', 'alice']);
+  await step('Can each profile produce a token without anyone? (offline; exit 5 would mean a login is needed)', ['status', '-p', 'alice']);
+  await step('The same for the service, as JSON', ['status', '-o', 'json']);
+  await step('The token as a header line, for curl -H @<(…)', ['token', '--format', 'header', '-p', 'alice'], { capture: true });
+  await step('The token handed to a program in its environment, never in its arguments (exec)', [
+    'exec', '-p', 'alice', '--', 'sh', '-c', 'echo "the child got a ${#OAUTHCTL_ACCESS_TOKEN}-character $OAUTHCTL_TOKEN_TYPE token, expiring at $OAUTHCTL_TOKEN_EXPIRES_AT"',
+  ]);
+  const narrow = (
+    await step('A narrower token for one call: scope openid only, through her refresh token; cached beside her own', ['token', '-p', 'alice', '--scope', 'openid'], { capture: true })
+  ).trim();
+  await step('The server confirms its scope (her own token keeps all of hers)', ['introspect', narrow, '-p', 'alice', '-o', 'json'], {
+    show: 'oauthctl introspect "$(oauthctl token -p alice --scope openid)" -p alice -o json',
+  });
   await step('Refresh her tokens now (the refresh token rotates)', ['token', 'refresh', '-p', 'alice']);
   await step('Revoke them at the server (RFC 7009) and forget them', ['token', 'revoke', '-p', 'alice']);
   await step('Introspection of what is left: nothing stored, so login is required (exit 5 is expected)', ['introspect', '-p', 'alice'], { expectExit: 5 });
