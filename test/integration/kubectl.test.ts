@@ -3,10 +3,11 @@
  * plugin running oauthctl, against a loopback stand-in for the API server that accepts a bearer
  * token the fixture's introspection calls active (`kubectl get --raw /version`).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, type ProcessResult } from '../support/run-process.js';
 import { FAKE_VERSION, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { BIN, useFixture } from './cli.js';
 import { introspectAsServer, loginAlice, storedTokens } from './lifecycle-helpers.js';
@@ -55,22 +56,10 @@ function kubeconfig(home: string, extraArgs: string[] = [], apiVersion = 'client
   return path;
 }
 
-function kubectl(args: string[], config: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OAUTHCTL_') && !k.startsWith('KUBE')) env[k] = v;
-    const child = spawn('kubectl', ['--kubeconfig', config, ...args], { env: { ...env, HOME: join(config, '..') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+function kubectl(args: string[], config: string): Promise<ProcessResult> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OAUTHCTL_') && !k.startsWith('KUBE')) env[k] = v;
+  return runProcess('kubectl', ['--kubeconfig', config, ...args], { env: { ...env, HOME: join(config, '..') } });
 }
 
 describe('kubectl with an exec user running oauthctl', () => {

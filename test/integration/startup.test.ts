@@ -33,6 +33,16 @@ function expectLean(loaded: { files: string[]; builtins: string[] }): void {
   expect(HEAVY_BUILTINS.filter((m) => loaded.builtins.includes(m))).toEqual([]);
 }
 
+/** A client_credentials token in the file store. */
+async function loginService(): Promise<void> {
+  const client = t.fixture.clients.confidentialBasic;
+  const login = await runCli(['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--client-secret-stdin'], {
+    home: t.home,
+    input: client.secret,
+  });
+  expect(login.code).toBe(0);
+}
+
 describe('start-up: the hot paths stay lean', () => {
   it('--version loads the entry and what it imports, nothing else', async () => {
     const loaded = await loadedBy(['--version']);
@@ -47,12 +57,7 @@ describe('start-up: the hot paths stay lean', () => {
   });
 
   it('token with a stored token (file store)', async () => {
-    const client = t.fixture.clients.confidentialBasic;
-    const login = await runCli(['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--client-secret-stdin'], {
-      home: t.home,
-      input: client.secret,
-    });
-    expect(login.code).toBe(0);
+    await loginService();
     const loaded = await loadedBy(['token']);
     expect(loaded.stdout).toMatch(/^\S{20,}\n$/);
     expectLean(loaded);
@@ -62,12 +67,7 @@ describe('start-up: the hot paths stay lean', () => {
   });
 
   it('what git and kubectl run on every command, and status (file store)', async () => {
-    const client = t.fixture.clients.confidentialBasic;
-    const login = await runCli(['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--client-secret-stdin'], {
-      home: t.home,
-      input: client.secret,
-    });
-    expect(login.code).toBe(0);
+    await loginService();
     const git = await loadedBy(['git-credential', 'get'], 'protocol=https\nhost=git.example.com\n\n');
     expect(git.stdout).toMatch(/^username=oauth2\npassword=\S{20,}\npassword_expiry_utc=\d+\n$/);
     expectLean(git);

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { runProcess, type ProcessResult } from './run-process.js';
 
 export interface GitServer {
   /** `http://127.0.0.1:<port>/repo.git` */
@@ -32,20 +33,8 @@ export function gitSync(args: string[], opts: { cwd?: string } = {}) {
 }
 
 /** The same, without blocking the event loop (the servers it talks to run in this process). */
-export function git(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+export function git(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<ProcessResult> {
+  return runProcess('git', args, { ...(opts.cwd ? { cwd: opts.cwd } : {}), env: gitEnv(opts.env) });
 }
 
 /** A bare repository with one commit (a README) under `dir`. */
