@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../http/loopback.js';
 import { UsageError } from '../errors.js';
 import type { Profile } from '../config/profile.js';
 import { discoveryRequest, type AuthServerMetadata } from '../oauth/discovery.js';
@@ -56,11 +57,7 @@ function mergeMetadata(endpoints: Endpoints, metadata: AuthServerMetadata): void
   if (metadata.authorization_response_iss_parameter_supported === true) endpoints.authorization_response_iss_parameter_supported = true;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname.endsWith('.localhost');
-}
+export { isLoopbackHost };
 
 /**
  * SPEC: an `http://` authorization server endpoint on a host that is not loopback is refused

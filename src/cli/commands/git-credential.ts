@@ -1,5 +1,5 @@
 import { acquireToken } from '../../app/acquire-token.js';
-import { isLoopbackHost } from '../../app/endpoints.js';
+import { isLoopbackHost } from '../../http/loopback.js';
 import { LoginRequiredError } from '../../errors.js';
 import { readAll } from '../../io/io.js';
 import { isCredentialValue, parseCredentialAttributes, renderCredential } from '../git-credential-protocol.js';
