@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { ProtocolError, UsageError } from '../errors.js';
 import { toTransportError } from './errors.js';
-import type { Redactor } from './redact.js';
+import { proxyFromEnv, proxySettings } from './proxy-env.js';
+import { SECRET_FIELDS, type Redactor } from './redact.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 
 export interface HttpClientOptions {
@@ -39,7 +40,10 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
 
   const getDispatcher = () => (dispatcher ??= buildDispatcher(options));
-  const direct = !options.cacertPath && !options.insecure && !proxyFromEnv(options.env);
+  const proxy = proxySettings(options.env);
+  const direct = !options.cacertPath && !options.insecure && !proxyFromEnv(proxy);
+  // Credentials in a proxy URL are used (undici sends them as Proxy-Authorization), never shown.
+  for (const url of [proxy.httpProxy, proxy.httpsProxy]) rememberUrlCredentials(options.redactor, url);
 
   /**
    * Sends the request under a deadline of `timeoutSeconds`. The caller ends the deadline with
@@ -58,6 +62,7 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
     } else {
       body = req.body;
     }
+    rememberRequestSecrets(options.redactor, headers, body);
     traceRequest(options, req.method, req.url, headers, body);
     const started = performance.now();
     const deadline = new AbortController();
@@ -114,8 +119,34 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
   };
 }
 
-function proxyFromEnv(env: Record<string, string | undefined>): boolean {
-  return Boolean(env.http_proxy || env.HTTP_PROXY || env.https_proxy || env.HTTPS_PROXY);
+/**
+ * Whatever secret this request carries (Basic credentials, secret form fields such as
+ * `client_secret`, `password`, `client_assertion`) is scrubbed from anything printed later, in
+ * every form a server may echo it (SPEC "Safety").
+ */
+function rememberRequestSecrets(redactor: Redactor, headers: Record<string, string>, body: string | Uint8Array | undefined): void {
+  for (const name of ['authorization', 'proxy-authorization']) {
+    const value = headers[name];
+    if (value !== undefined) redactor.addBasicCredentials(value);
+  }
+  if (typeof body !== 'string' || !/^\s*application\/x-www-form-urlencoded/i.test(headers['content-type'] ?? '')) return;
+  for (const [key, value] of new URLSearchParams(body)) {
+    if (SECRET_FIELDS.has(key)) redactor.addSecret(value);
+  }
+}
+
+function rememberUrlCredentials(redactor: Redactor, url: string | undefined): void {
+  if (!url || !URL.canParse(url)) return;
+  const { username, password } = new URL(url);
+  for (const part of [username, password]) {
+    if (!part) continue;
+    redactor.addSecret(part);
+    try {
+      redactor.addSecret(decodeURIComponent(part));
+    } catch {
+      // not percent-encoded after all
+    }
+  }
 }
 
 async function buildDispatcher(options: HttpClientOptions): Promise<import('undici').Dispatcher> {
@@ -125,14 +156,12 @@ async function buildDispatcher(options: HttpClientOptions): Promise<import('undi
   const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
   if (options.insecure) tls.rejectUnauthorized = false;
   if (options.cacertPath) tls.ca = [...rootCertificates, ...extraCas(options)];
-  const env = options.env;
-  const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
-  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
+  const { httpProxy, httpsProxy, noProxy } = proxySettings(options.env);
   if (httpProxy || httpsProxy) {
     return new EnvHttpProxyAgent({
       httpProxy: httpProxy ?? '',
       httpsProxy: httpsProxy ?? httpProxy ?? '',
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+      noProxy: noProxy ?? '',
       connect: tls,
       requestTls: tls,
       // As curl does: http:// targets are sent to the proxy as absolute-URI requests; only
