@@ -1,6 +1,7 @@
 /**
  * Redaction for `-v` traces and anything else that may echo a request or response.
  * SPEC "Secrets": these parameter names and headers never appear in clear text.
+ * SPEC "Safety": a secret a server echoes back is redacted in every form it may take there.
  */
 
 export const REDACTED = '[redacted]';
@@ -21,6 +22,7 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'subject_token',
   'actor_token',
   'registration_access_token',
+  'request',
 ]);
 
 /** Headers whose values are secrets. */
@@ -32,21 +34,95 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Remembers secret values seen in this process (client secret, password, tokens) and scrubs
- * them from any text, as a second line of defence behind the field-based rules below.
+ * Below this length a secret is matched only as a whole word (not inside a longer run of
+ * letters and digits), so that `abc` is scrubbed from `password=abc` but not from `abcdef`.
+ */
+const WHOLE_WORD_BELOW = 4;
+
+/**
+ * The forms a secret takes when a server echoes what it was sent (SPEC "Safety"): as is,
+ * percent-encoded (RFC 3986, `encodeURIComponent`), form-encoded (`+` for space, WHATWG
+ * application/x-www-form-urlencoded), either with lower-case hex digits, JSON-escaped (with
+ * `\/` and with every non-ASCII character as `\uXXXX`, as some servers write), and Base64.
+ */
+export function echoedForms(secret: string): string[] {
+  const percent = encodeURIComponent(secret);
+  const form = new URLSearchParams({ s: secret }).toString().slice(2);
+  const json = JSON.stringify(secret).slice(1, -1);
+  const forms = [
+    secret,
+    percent,
+    form,
+    lowerHex(percent),
+    lowerHex(form),
+    json,
+    json.replaceAll('/', '\\/'),
+    asciiJson(json),
+    Buffer.from(secret, 'utf8').toString('base64'),
+  ];
+  return [...new Set(forms)];
+}
+
+function lowerHex(text: string): string {
+  return text.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+}
+
+function asciiJson(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Remembers secret values seen in this process (client secret, password, assertions, tokens,
+ * credentials in a proxy URL) and scrubs them, in each of their echoed forms, from any text: the
+ * second line of defence behind the field-based rules below.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private pattern: RegExp | null | undefined = null;
 
-  /** Values shorter than 4 characters are not tracked: scrubbing them would mangle text. */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4) this.secrets.add(value);
+    if (!value) return;
+    const before = this.secrets.size;
+    for (const form of echoedForms(value)) this.secrets.add(form);
+    if (this.secrets.size !== before) this.pattern = undefined;
+  }
+
+  /**
+   * Credentials sent as `Authorization: Basic …` or `Proxy-Authorization: Basic …` (RFC 7617):
+   * the Base64 value as sent, and the user id and password inside it (form-decoded, as RFC 6749
+   * §2.3.1 encodes them, and as they are).
+   */
+  addBasicCredentials(headerValue: string): void {
+    const encoded = /^Basic\s+(\S+)\s*$/i.exec(headerValue)?.[1];
+    if (!encoded) return;
+    this.addSecret(encoded);
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    this.addSecret(decoded);
+    const colon = decoded.indexOf(':');
+    if (colon === -1) return;
+    const password = decoded.slice(colon + 1);
+    this.addSecret(password);
+    this.addSecret(formDecode(password));
   }
 
   scrub(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
-    return out;
+    const pattern = this.compiled();
+    return pattern ? text.replace(pattern, REDACTED) : text;
+  }
+
+  /** One alternation, longest first (so no form is left half-replaced by a shorter one). */
+  private compiled(): RegExp | undefined {
+    if (this.pattern !== undefined) return this.pattern ?? undefined;
+    const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
+    const parts = sorted.map((s) =>
+      s.length < WHOLE_WORD_BELOW ? `(?<![A-Za-z0-9])${escapeRegExp(s)}(?![A-Za-z0-9])` : escapeRegExp(s),
+    );
+    this.pattern = parts.length ? new RegExp(parts.join('|'), 'g') : null;
+    return this.pattern ?? undefined;
   }
 
   header(name: string, value: string): string {
@@ -108,4 +184,12 @@ function redactFreeText(text: string): string {
   return text
     .replace(new RegExp(`("(?:${names})"\\s*:\\s*)"[^"]*"`, 'g'), `$1"${REDACTED}"`)
     .replace(new RegExp(`(^|[?&\\s])((?:${names})=)[^&\\s]*`, 'g'), `$1$2${REDACTED}`);
+}
+
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;
+  }
 }

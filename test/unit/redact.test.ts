@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, Redactor } from '../../src/http/redact.js';
+import { REDACTED, Redactor, echoedForms } from '../../src/http/redact.js';
 
 describe('Redactor', () => {
   const r = new Redactor();
@@ -41,5 +41,67 @@ describe('Redactor', () => {
     s.addSecret('hunter22');
     expect(s.scrub('the secret is hunter22!')).toBe(`the secret is ${REDACTED}!`);
     expect(s.header('x-custom', 'hunter22')).toBe(REDACTED);
+  });
+
+  describe('secrets echoed back (SPEC "Safety")', () => {
+    const secret = 's3cret/value+1= ü"x';
+
+    it('scrubs every form a server may echo: raw, percent- and form-encoded, lower-case hex, JSON-escaped, Base64', () => {
+      const s = new Redactor();
+      s.addSecret(secret);
+      const echoes = [
+        secret,
+        encodeURIComponent(secret),
+        new URLSearchParams({ client_secret: secret }).toString(),
+        encodeURIComponent(secret).toLowerCase(),
+        JSON.stringify({ client_secret: secret }),
+        JSON.stringify(secret).replaceAll('/', '\\/'),
+        JSON.stringify(secret).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+        Buffer.from(secret).toString('base64'),
+      ];
+      for (const echo of echoes) {
+        const out = s.scrub(`server said: ${echo}.`);
+        expect(out, echo).toContain(REDACTED);
+        expect(out, echo).not.toContain('s3cret');
+        expect(out, echo).not.toContain(Buffer.from(secret).toString('base64'));
+      }
+      expect(echoedForms('plain')).toEqual(['plain', 'cGxhaW4=']);
+    });
+
+    it('scrubs the issue\'s example: client_secret=s3cret%2Fvalue%2B1%3D', () => {
+      const s = new Redactor();
+      s.addSecret('s3cret/value+1=');
+      expect(s.scrub('invalid body client_secret=s3cret%2Fvalue%2B1%3D&x=1')).toBe(`invalid body client_secret=${REDACTED}&x=1`);
+    });
+
+    it('scrubs a secret shorter than 4 characters where it stands alone, not inside other words', () => {
+      const s = new Redactor();
+      s.addSecret('abc');
+      expect(s.scrub('grant_type=password&password=abc')).toBe(`grant_type=password&password=${REDACTED}`);
+      expect(s.scrub('"password":"abc"')).toBe(`"password":"${REDACTED}"`);
+      expect(s.scrub('abcdef xabc')).toBe('abcdef xabc');
+      const one = new Redactor();
+      one.addSecret('7');
+      expect(one.scrub('pin 7 of 17')).toBe(`pin ${REDACTED} of 17`);
+    });
+
+    it('remembers Basic credentials: the Base64 as sent, and the password inside it, form-decoded', () => {
+      const s = new Redactor();
+      const id = 'we:ird %id';
+      const password = 'pw +/';
+      const form = (v: string) => new URLSearchParams({ v }).toString().slice(2);
+      const encoded = Buffer.from(`${form(id)}:${form(password)}`).toString('base64');
+      s.addBasicCredentials(`Basic ${encoded}`);
+      expect(s.scrub(`echo: Basic ${encoded}`)).toBe(`echo: Basic ${REDACTED}`);
+      expect(s.scrub(`secret was ${password}!`)).toBe(`secret was ${REDACTED}!`);
+      expect(s.scrub(`secret was ${form(password)}!`)).toBe(`secret was ${REDACTED}!`);
+    });
+
+    it('replaces the longest form first, leaving no fragment', () => {
+      const s = new Redactor();
+      s.addSecret('abcd');
+      s.addSecret('abcd-efgh');
+      expect(s.scrub('x abcd-efgh y abcd z')).toBe(`x ${REDACTED} y ${REDACTED} z`);
+    });
   });
 });
