@@ -88,6 +88,7 @@ export const ERROR_CODES = {
   home_unsafe: { kind: 'usage', summary: 'the oauthctl home is not a private directory of this user' },
   lock_timeout: { kind: 'usage', summary: 'another process holds the profile lock' },
   response_too_large: { kind: 'usage', summary: '`call -o json`: the answer is too large to hold' },
+  token_origin_mismatch: { kind: 'usage', summary: "`call`: the URL's origin is not the API base URL's (the token stays home)" },
   profile_exists: { kind: 'usage', summary: '`register`: the profile name is taken' },
   registration_unknown: { kind: 'usage', summary: '`--unregister`: no registration access token is stored for the profile' },
   exec_info_malformed: { kind: 'usage', summary: '`KUBERNETES_EXEC_INFO` is not an ExecCredential (`token --format exec-credential`)' },

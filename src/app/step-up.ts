@@ -9,7 +9,7 @@ import type { Profile } from '../config/profile.js';
 import { defaultGrant } from '../config/profile.js';
 import { readStepUpChallenge, type StepUpChallenge } from '../oauth/www-authenticate.js';
 import type { AcquireRequest } from './acquire-token.js';
-import { callApi, type CallResult, type CallSpec, type CallTokens } from './call-api.js';
+import { callApi, hasUserAuthorization, type CallResult, type CallSpec, type CallTokens } from './call-api.js';
 import type { AppContext } from './context.js';
 import type { Interaction } from './interaction.js';
 
@@ -87,7 +87,7 @@ export async function callWithStepUp(
 ): Promise<StepUpOutcome> {
   const result = await callApi(spec, acquire, ctx, tokens);
   const challenge = readStepUpChallenge(result.response.status, result.response.headers.get('www-authenticate'));
-  if (!challenge || spec.userAuthorization) return { result, steppedUp: false };
+  if (!challenge || hasUserAuthorization(spec)) return { result, steppedUp: false };
   const store = await ctx.store();
   const entry = await store.get(acquire.profile);
   const ask = stepUpAsk(challenge, entry?.tokens?.scope ?? acquire.settings.scope);

@@ -39,6 +39,7 @@ const HINTS: Partial<Record<UsageCode | 'callback_timeout' | 'device_code_expire
   confidential_client_required: () => 'give the client secret (--client-secret-stdin or OAUTHCTL_CLIENT_SECRET) or --private-key',
   missing_username: () => 'give --username <name>',
   missing_password: () => 'use --password-stdin or OAUTHCTL_PASSWORD, or run on a terminal to be asked',
+  token_origin_mismatch: () => "give a /PATH under the profile's API base URL, or --any-origin to send the token there anyway",
   registration_unknown: () => 'it was not made by `oauthctl register`: remove it without --unregister',
   profile_exists: () => 'choose another name with -p NAME, or `oauthctl profile remove` it first',
   missing_verification_key: () => 'give --jwks-uri <url>, --key <file> or --secret-stdin (or --issuer for discovery)',

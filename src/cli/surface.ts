@@ -204,6 +204,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
       { flags: '--json <data>', description: 'JSON request body (sets Content-Type and Accept)' },
       { flags: '--bearer-in <where>', description: 'where the token goes (RFC 6750)', choices: ['header', 'query', 'form'] },
       { flags: '-i, --include', description: 'print the status line and headers first' },
+      { flags: '--any-origin', description: "allow sending the token to an origin other than the API base URL's" },
       { flags: '--min-ttl <seconds>', description: 'renew the token first if fewer seconds than this remain' },
     ],
     examples: [

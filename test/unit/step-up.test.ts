@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareCall, type CallTokens } from '../../src/app/call-api.js';
+import type { CallSpec, CallTokens } from '../../src/app/call-api.js';
 import type { AppContext } from '../../src/app/context.js';
 import type { Interaction } from '../../src/app/interaction.js';
 import type { LoginRequest } from '../../src/app/login.js';
@@ -86,7 +86,7 @@ describe('callWithStepUp', () => {
     };
     return { requests, logins, entries, ctx, tokens, told, interaction, login };
   }
-  const spec = () => prepareCall({ method: 'GET', target: '/admin', baseUrl: 'https://api.example.com' }, async () => new Uint8Array(), { insecure: false });
+  const spec = async (): Promise<CallSpec> => ({ method: 'GET', url: 'https://api.example.com/admin', headers: {}, bearerIn: 'header', tokenOrigin: 'https://api.example.com' });
   const acquire = { profile: 'p', settings: { issuer: 'https://as.example.com', client_id: 'c', scope: 'read' } };
 
   it('on a terminal: one login with the union of scopes, stored, and one repeat with the new token', async () => {

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { prepareCall, type BearerPlacement, type BodyReader, type CallResult } from '../../app/call-api.js';
+import type { CallResult, CallSpec } from '../../app/call-api.js';
+import { narrowTokens } from '../../app/narrow-token.js';
 import { callWithStepUp, describeAsk, type StepUpAsk } from '../../app/step-up.js';
 import { ApiError, LoginRequiredError, OauthctlError, UsageError } from '../../errors.js';
 import { toTransportError } from '../../http/errors.js';
-import { chunkReclaimer, sink, type Sink } from '../../io/sink.js';
-import { defineCommand, type CommandInput } from '../command.js';
+import { copyBody, readUpTo, type ReadGuard } from '../../io/body-stream.js';
+import { sink } from '../../io/sink.js';
+import { defineCommand } from '../command.js';
 import type { Session } from '../session.js';
-import { acquireRequestFrom, parseTokenCommandOptions } from '../settings.js';
-import { narrowTokens } from '../../app/narrow-token.js';
-import { targetFromOptions } from '../narrow.js';
+import { acquireRequestFrom } from '../settings.js';
+import { checkJsonBody, parseCallOptions, resolveCallUrl, tokenOrigin, type CallOptions } from './call-options.js';
 
 /** On a terminal, a JSON answer up to this size is pretty-printed; larger ones stream as sent. */
 export const PRETTY_MAX_BYTES = 5 * 1024 * 1024;
@@ -21,40 +22,32 @@ export const JSON_OUTPUT_MAX_BYTES = 50 * 1024 * 1024;
  * memory), `-i` adds the status line and headers first, `-o json` gives `{ status, headers, body }`.
  * A status >= 400 still prints the body, then fails with exit 6.
  */
-export async function run(input: CommandInput, session: Session): Promise<void> {
-  const [method = '', target = ''] = input.args;
-  const opts = input.opts;
-  if (opts.clientSecretStdin && (opts.data === '@-' || opts.json === '@-')) {
-    throw new UsageError('stdin cannot hold both the client secret and the request body', {
-      hint: 'give the secret with OAUTHCTL_CLIENT_SECRET, or the body with -d @FILE',
-    });
-  }
-  const req = await acquireRequestFrom(session, parseTokenCommandOptions(opts));
-  const settings = req.settings;
-  const spec = await prepareCall(
-    {
-      method,
-      target,
-      ...(settings.api_base_url !== undefined ? { baseUrl: settings.api_base_url } : {}),
-      headers: Array.isArray(opts.header) ? (opts.header as string[]) : [],
-      ...(typeof opts.data === 'string' ? { data: opts.data } : {}),
-      ...(typeof opts.json === 'string' ? { json: opts.json } : {}),
-      ...(typeof opts.bearerIn === 'string' ? { bearerIn: opts.bearerIn as BearerPlacement } : {}),
-    },
-    bodyReader(session),
-    session.app,
-  );
-  const narrow = targetFromOptions(opts);
+export async function run(opts: CallOptions, session: Session): Promise<void> {
+  const req = await acquireRequestFrom(session, opts.token);
+  const baseUrl = req.settings.api_base_url;
+  const url = resolveCallUrl(opts.target, baseUrl);
+  const spec: CallSpec = {
+    method: opts.method,
+    url,
+    headers: opts.headers,
+    ...(opts.body ? { body: await loadBody(opts.body, session) } : {}),
+    bearerIn: opts.bearerIn,
+    ...withOrigin(tokenOrigin(baseUrl, opts.anyOrigin)),
+  };
   const { result, unmet, steppedUp } = await callWithStepUp(
     spec,
     req,
     session.app,
     { ...(session.io.canPrompt ? { interaction: async () => (await import('../interaction.js')).cliInteraction(session, {}) } : {}) },
-    narrow ? narrowTokens(narrow) : undefined,
+    opts.narrow ? narrowTokens(opts.narrow) : undefined,
   );
 
-  if (session.json) await renderJson(result, session);
-  else await renderText(result, session, opts.include === true);
+  const guard: ReadGuard = {
+    signal: session.signal,
+    mapError: (err) => (err instanceof OauthctlError ? err : toTransportError(err, result.displayUrl, session.timeoutSeconds ?? 30)),
+  };
+  if (session.json) await renderJson(result, session, guard);
+  else await renderText(result, session, guard, opts.include);
 
   const res = result.response;
   if (unmet && !steppedUp) throw stepUpRequired(result, unmet, req.profile);
@@ -66,19 +59,29 @@ export async function run(input: CommandInput, session: Session): Promise<void> 
   }
 }
 
-// `call` keeps reading its raw input in run until its own typed options parser exists.
-export const command = defineCommand((input: CommandInput) => input, run);
+export const command = defineCommand(parseCallOptions, run);
 
-/** `-d @FILE` and `@-`: the bytes as they are (no newline stripping, unlike curl's `-d @file`). */
-function bodyReader(session: Session): BodyReader {
-  return async (source) => {
-    if ('stdin' in source) return readAllBytes(session.io.stdin);
+function withOrigin(origin: string | undefined): { tokenOrigin?: string } {
+  return origin === undefined ? {} : { tokenOrigin: origin };
+}
+
+/** `-d`/`--json`: inline text, or the bytes of `@FILE` / `@-` as they are (no newline stripping, unlike curl's `-d @file`). */
+async function loadBody(body: NonNullable<CallOptions['body']>, session: Session): Promise<string | Uint8Array> {
+  const { source } = body;
+  let bytes: string | Uint8Array;
+  if ('inline' in source) bytes = source.inline;
+  else if ('stdin' in source) bytes = await readAllBytes(session.io.stdin);
+  else {
     try {
-      return await readFile(source.file);
+      bytes = await readFile(source.file);
     } catch (err) {
       throw new UsageError(`cannot read ${source.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
-  };
+  }
+  if (!body.json) return bytes;
+  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
+  checkJsonBody(text);
+  return text;
 }
 
 async function readAllBytes(stream: Readable): Promise<Uint8Array> {
@@ -86,7 +89,6 @@ async function readAllBytes(stream: Readable): Promise<Uint8Array> {
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
   return Buffer.concat(chunks);
 }
-
 
 /** Step-up needed but no person (or no interactive grant) to do it: exit 5, naming what to log in with. */
 function stepUpRequired(result: CallResult, ask: StepUpAsk, profile: string): LoginRequiredError {
@@ -113,7 +115,7 @@ function apiHint(res: Response): { hint?: string } {
   return {};
 }
 
-async function renderText(result: CallResult, session: Session, include: boolean): Promise<void> {
+async function renderText(result: CallResult, session: Session, guard: ReadGuard, include: boolean): Promise<void> {
   const res = result.response;
   const out = sink(session.io.stdout);
   if (include) {
@@ -125,20 +127,20 @@ async function renderText(result: CallResult, session: Session, include: boolean
   const body = res.body as ReadableStream<Uint8Array>;
   if (session.io.stdoutIsTTY && isJson(res.headers.get('content-type'))) {
     // Small JSON on a terminal is pretty-printed; anything larger streams unchanged.
-    const head = await readUpTo(body, PRETTY_MAX_BYTES, result, session);
+    const head = await readUpTo(body, PRETTY_MAX_BYTES, guard);
     if (head.complete) {
       const text = Buffer.concat(head.chunks).toString('utf8');
       await out.write(prettyJson(text) ?? text);
       return;
     }
     for (const chunk of head.chunks) await out.write(chunk);
-    await copy(head.reader, out, result, session);
+    await copyBody(head.reader, out, guard);
     return;
   }
-  await copy(body.getReader(), out, result, session);
+  await copyBody(body.getReader(), out, guard);
 }
 
-async function renderJson(result: CallResult, session: Session): Promise<void> {
+async function renderJson(result: CallResult, session: Session, guard: ReadGuard): Promise<void> {
   const res = result.response;
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
@@ -146,7 +148,7 @@ async function renderJson(result: CallResult, session: Session): Promise<void> {
   });
   let body: unknown = null;
   if (res.body) {
-    const read = await readUpTo(res.body as ReadableStream<Uint8Array>, JSON_OUTPUT_MAX_BYTES, result, session);
+    const read = await readUpTo(res.body as ReadableStream<Uint8Array>, JSON_OUTPUT_MAX_BYTES, guard);
     if (!read.complete) {
       await read.reader.cancel().catch(() => {});
       throw new UsageError(`the answer from ${result.displayUrl} is larger than ${JSON_OUTPUT_MAX_BYTES / 1024 / 1024} MiB: -o json holds it in memory`, {
@@ -176,63 +178,5 @@ function prettyJson(text: string): string | undefined {
     return `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
   } catch {
     return undefined;
-  }
-}
-
-/** Reads at most `max` bytes; `complete` when the body ended within them. */
-async function readUpTo(
-  body: ReadableStream<Uint8Array>,
-  max: number,
-  result: CallResult,
-  session: Session,
-): Promise<{ complete: boolean; chunks: Uint8Array[]; reader: ReadableStreamDefaultReader<Uint8Array> }> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size <= max) {
-    const next = await readChunk(reader, result, session);
-    if (next.done) return { complete: true, chunks, reader };
-    chunks.push(next.value);
-    size += next.value.byteLength;
-  }
-  return { complete: false, chunks, reader };
-}
-
-async function readChunk(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  result: CallResult,
-  session: Session,
-): ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> {
-  if (session.signal.aborted) {
-    await reader.cancel().catch(() => {});
-    throw session.signal.reason;
-  }
-  try {
-    return await reader.read();
-  } catch (err) {
-    if (err instanceof OauthctlError) throw err;
-    throw toTransportError(err, result.displayUrl, session.timeoutSeconds ?? 30);
-  }
-}
-
-/**
- * Copies the body to stdout one chunk at a time, waiting for 'drain' whenever stdout's buffer
- * is full, so memory stays flat however large the answer (a 1 GiB download stays near the
- * baseline). stdout is not ended: main still writes to it. A reader that went away (EPIPE,
- * `| head`) ends the copy quietly, as other Unix tools do.
- */
-async function copy(reader: ReadableStreamDefaultReader<Uint8Array>, out: Sink, result: CallResult, session: Session): Promise<void> {
-  const reclaim = chunkReclaimer();
-  try {
-    for (;;) {
-      const next = await readChunk(reader, result, session);
-      if (next.done) return;
-      await out.write(next.value);
-      reclaim(next.value.byteLength);
-    }
-  } catch (err) {
-    await reader.cancel().catch(() => {});
-    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
-    throw err;
   }
 }
