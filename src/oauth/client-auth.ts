@@ -81,7 +81,7 @@ export async function applyClientAuth(creds: ClientCredentials, req: ClientAuthR
       if (key === undefined) {
         throw new UsageError(`client authentication private_key_jwt needs a private key for client ${creds.clientId}`, {
           code: 'missing_private_key',
-          hint: 'give --private-key <file> (a PEM or JWK file), or choose another --client-auth',
+          attribute: 'private_key',
         });
       }
       const assertion = await signClientAssertion(creds.clientId, req.audience, req.now(), key);
@@ -93,8 +93,8 @@ export async function applyClientAuth(creds: ClientCredentials, req: ClientAuthR
       return;
     default: {
       const never: never = creds.method;
-      throw new UsageError(`unknown client authentication method ${String(never)}`, {
-        hint: `use one of ${CLIENT_AUTH_METHODS.join(', ')}`,
+      throw new UsageError(`unknown client authentication method ${String(never)}; use one of ${CLIENT_AUTH_METHODS.join(', ')}`, {
+        attribute: 'client_auth',
       });
     }
   }
@@ -150,6 +150,6 @@ function requireSecret(creds: ClientCredentials): string {
   if (creds.clientSecret !== undefined && creds.clientSecret !== '') return creds.clientSecret;
   throw new UsageError(`client authentication ${creds.method} needs a client secret for client ${creds.clientId}`, {
     code: 'missing_client_secret',
-    hint: 'give the secret with --client-secret-stdin or OAUTHCTL_CLIENT_SECRET, or use --client-auth none for a public client',
+    attribute: 'client_secret',
   });
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { exportJWK, generateKeyPair, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hintFor } from '../../src/cli/hints.js';
 import { UsageError, OAuthError } from '../../src/errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/types.js';
 import {
@@ -107,15 +108,15 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
     });
   });
 
-  it('needs a secret: UsageError naming --client-secret-stdin and OAUTHCTL_CLIENT_SECRET', async () => {
+  it('needs a secret: UsageError missing_client_secret, hinted at the CLI with --client-secret-stdin and OAUTHCTL_CLIENT_SECRET', async () => {
     for (const method of ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'] as const) {
       for (const clientSecret of [undefined, '']) {
         const err = await applyClientAuth({ clientId: 'c', method, ...(clientSecret === undefined ? {} : { clientSecret }) }, request()).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(UsageError);
         expect((err as UsageError).kind).toBe('usage');
         expect((err as UsageError).code).toBe('missing_client_secret');
-        expect((err as UsageError).hint).toMatch(/--client-secret-stdin/);
-        expect((err as UsageError).hint).toMatch(/OAUTHCTL_CLIENT_SECRET/);
+        expect(hintFor(err as UsageError)).toMatch(/--client-secret-stdin/);
+        expect(hintFor(err as UsageError)).toMatch(/OAUTHCTL_CLIENT_SECRET/);
       }
     }
   });
@@ -197,11 +198,12 @@ describe('JWT client assertions (RFC 7523 §3)', () => {
     await jwtVerify(assertion, publicKey, { issuer: 'c', audience: TOKEN_URL, currentDate: new Date(NOW) });
   });
 
-  it('needs a key: UsageError naming --private-key', async () => {
+  it('needs a key: UsageError missing_private_key, hinted at the CLI with --private-key', async () => {
     const err = await applyClientAuth({ clientId: 'c', method: 'private_key_jwt' }, request()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).code).toBe('missing_private_key');
-    expect((err as UsageError).hint).toMatch(/--private-key/);
+    expect((err as UsageError).attribute).toBe('private_key');
+    expect(hintFor(err as UsageError)).toMatch(/--private-key/);
   });
 });
 
