@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumBrowserCommand } from '../support/chromium.js';
 import { git, makeRepository, startGitServer, type GitServer } from '../support/git-http-server.js';
+import { runProcess } from '../support/run-process.js';
 import { BIN, runCli, useFixture } from './cli.js';
 import { introspectAsServer, loginAlice, storedTokens, tokensFile } from './lifecycle-helpers.js';
 
@@ -128,5 +130,46 @@ describe('git-credential protocol', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(/plain http/);
+  });
+});
+
+describe('git-credential get on a terminal', () => {
+  /**
+   * As git runs a helper when a person is there: the attributes on a pipe, the answer read from
+   * a pipe (here a file), stderr the terminal (a pseudo-terminal from `script`).
+   */
+  async function getOnTerminal(home: string, env: Record<string, string> = {}) {
+    const out = join(home, 'answer.txt');
+    const cmd = `printf 'protocol=https\\nhost=git.example.com\\n\\n' | "${process.execPath}" "${BIN}" git-credential get -p web > "${out}"`;
+    const res = await runProcess('script', ['-qec', cmd, '/dev/null'], {
+      env: { ...process.env, OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file', NO_COLOR: '1', BROWSER: chromiumBrowserCommand(), ...env },
+    });
+    let answer = '';
+    try {
+      answer = readFileSync(out, 'utf8');
+    } catch {
+      // Nothing answered.
+    }
+    return { ...res, answer };
+  }
+
+  it('with no token it runs the profile\'s browser login, messages on the terminal, then answers', async () => {
+    const add = await runCli(['profile', 'add', 'web', '--issuer', t.fixture.issuer, '--client-id', t.fixture.clients.publicNative.id, '--scope', 'openid offline_access'], { home: t.home });
+    expect(add.code).toBe(0);
+    const res = await getOnTerminal(t.home);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/no token stored for profile 'web': logging in \(authorization code\) for git/);
+    expect(res.stdout).toContain('Logged in as alice');
+    const stored = await storedTokens(t.home, ['-p', 'web']);
+    expect(res.answer).toBe(`username=oauth2\npassword=${stored.access_token}\npassword_expiry_utc=${res.answer.match(/password_expiry_utc=(\d+)/)?.[1]}\n`);
+  }, 90_000);
+
+  it('GIT_TERMINAL_PROMPT=0: no login, no answer, exit 0', async () => {
+    await runCli(['profile', 'add', 'web', '--issuer', t.fixture.issuer, '--client-id', t.fixture.clients.publicNative.id], { home: t.home });
+    const res = await getOnTerminal(t.home, { GIT_TERMINAL_PROMPT: '0' });
+    expect(res.status).toBe(0);
+    expect(res.answer).toBe('');
+    expect(res.stdout).not.toContain('logging in');
+    expect(tokensFile(t.home)).toBe('');
   });
 });

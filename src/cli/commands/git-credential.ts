@@ -5,7 +5,8 @@ import { readAll } from '../../io/io.js';
 import { isCredentialValue, parseCredentialAttributes, renderCredential } from '../git-credential-protocol.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
-import { acquireRequestFrom, parseTokenCommandOptions, type TokenCommandOptions } from '../settings.js';
+import { acquireRequestFrom, parseTokenCommandOptions, resolveSettings, type TokenCommandOptions } from '../settings.js';
+import { defaultGrant } from '../../config/profile.js';
 
 export const DEFAULT_GIT_USERNAME = 'oauth2';
 
@@ -24,7 +25,8 @@ export function parseGitCredentialOptions(input: CommandInput): GitCredentialOpt
 /**
  * `oauthctl git-credential get|store|erase`, a git credential helper (gitcredentials(7)).
  * `get` answers the profile's valid access token as the password; when none can be had without
- * the user it answers nothing (git goes on to its next helper or its prompt). `erase` with the
+ * the user it answers nothing (git goes on to its next helper or its prompt), unless a terminal
+ * is attached and `GIT_TERMINAL_PROMPT` is not `0`: then it runs the profile's interactive login. `erase` with the
  * password git used marks that token rejected, so the next `get` renews it. `store`, an unknown
  * action and input that is not git's format: no output, exit 0, nothing changed.
  */
@@ -55,16 +57,35 @@ export async function run(options: GitCredentialOptions, session: Session): Prom
     tokens = await acquireToken(await acquireRequestFrom(session, options), session.app);
   } catch (err) {
     if (!(err instanceof LoginRequiredError)) throw err;
-    if (session.io.stderrIsTTY && session.env.GIT_TERMINAL_PROMPT !== '0') {
-      session.err(`oauthctl: ${err.message}\nhint: run \`oauthctl login -p ${profile}\`, then repeat the git command\n`);
-    }
-    return;
+    // A person at a terminal (git's stdin and stdout are pipes, its stderr the terminal) may log in.
+    if (!session.io.stderrIsTTY || session.env.GIT_TERMINAL_PROMPT === '0') return;
+    if (!(await loginAtTerminal(session, options, profile, err))) return;
+    tokens = await acquireToken(await acquireRequestFrom(session, options), session.app);
   }
   if (!isCredentialValue(tokens.access_token) || !isCredentialValue(options.username)) {
     session.app.warn('the access token (or --username) holds a line break: not handing it to git');
     return;
   }
   session.out(renderCredential(options.username, tokens.access_token, typeof tokens.expires_at === 'number' ? tokens.expires_at : null));
+}
+
+/**
+ * The profile's interactive login (browser or device code), everything said on the terminal
+ * (stderr), nothing on stdout. False when the profile's grant needs no person, or is not
+ * interactive: then the user is told what to run.
+ */
+async function loginAtTerminal(session: Session, options: GitCredentialOptions, profile: string, why: LoginRequiredError): Promise<boolean> {
+  const { settings } = await resolveSettings(session, options.profileFlags);
+  const grant = defaultGrant(settings);
+  const { INTERACTIVE_GRANTS } = await import('../../app/step-up.js');
+  if (!INTERACTIVE_GRANTS.has(grant) || (!settings.issuer && !settings.authorization_endpoint && !settings.device_authorization_endpoint)) {
+    session.err(`oauthctl: ${why.message}\nhint: run \`oauthctl login -p ${profile}\`, then repeat the git command\n`);
+    return false;
+  }
+  session.err(`oauthctl: ${why.message}: logging in (${grant.replace('_', ' ')}) for git\n`);
+  const login = await import('./login.js');
+  await login.run({ profileFlags: options.profileFlags, secret: options.secret, browser: true, manual: false, passwordStdin: false }, session);
+  return true;
 }
 
 export const command = defineCommand(parseGitCredentialOptions, run);
