@@ -37,6 +37,7 @@ export function withTokenSetDefaults(settings: Profile, tokens: TokenSet | undef
   if (tokens.private_key) fromSet.private_key = tokens.private_key;
   if (isGrant(tokens.grant)) fromSet.grant = tokens.grant;
   if (tokens.scope) fromSet.scope = tokens.scope;
-  return { ...fromSet, ...settings };
+  // token_exchange / jwt_bearer: the grant's inputs, sources by description only.
+  return { ...fromSet, ...tokens.grant_inputs, ...settings };
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Profile } from '../config/profile.js';
 import { UsageError } from '../errors.js';
 import { defaultClientAuthMethod, type ClientAuthMethod, type ClientCredentials } from '../oauth/client-auth.js';
-import { loadPrivateKey } from '../oauth/keys.js';
+import { loadPrivateKey, type LoadedKey } from '../oauth/keys.js';
 
 /** Who we are to the authorization server: client id, authentication method, secret or key. */
 export async function clientCredentials(settings: Profile, clientSecret: string | undefined): Promise<ClientCredentials> {
@@ -18,15 +18,20 @@ export async function clientCredentials(settings: Profile, clientSecret: string 
   }
   if (method === 'private_key_jwt') {
     if (!settings.private_key) throw new UsageError('private_key_jwt needs a key', { code: 'missing_private_key', attribute: 'private_key' });
-    let text: string;
-    try {
-      text = await readFile(settings.private_key, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read private key ${settings.private_key}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-    creds.privateKey = await loadPrivateKey(text, settings.private_key);
+    creds.privateKey = await loadPrivateKeyFile(settings.private_key);
   }
   return creds;
+}
+
+/** Reads and parses a PEM or JWK private key file (client authentication, self-signed assertions). */
+export async function loadPrivateKeyFile(path: string): Promise<LoadedKey> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read private key ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return loadPrivateKey(text, path);
 }
 
 /** Whether the configured client authentication needs a client secret. */

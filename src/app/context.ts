@@ -1,6 +1,7 @@
 import type { Redactor } from '../http/redact.js';
 import type { StreamingHttpClient } from '../http/client.js';
 import type { TokenStore } from '../store/types.js';
+import type { TokenSourceIO } from './token-sources.js';
 
 /**
  * What use cases receive instead of reaching for globals: the HTTP client, the clock, the
@@ -19,4 +20,6 @@ export interface AppContext {
   withProfileLock: <T>(profile: string, fn: () => Promise<T>) => Promise<T>;
   warn: (message: string) => void;
   note: (message: string) => void;
+  /** Files, variables, stdin and saved profiles for token sources (token_exchange, jwt_bearer). */
+  sources?: TokenSourceIO;
 }

@@ -12,6 +12,8 @@ import type { Interaction } from './interaction.js';
 
 export interface LoginRequest {
   settings: Profile;
+  /** The profile the tokens are for (a `profile:` token source may not name it). */
+  profile?: string;
   grant: string;
   clientSecret?: string;
   /** Password grant. */
@@ -31,6 +33,10 @@ export async function login(req: LoginRequest, ctx: AppContext, io?: Interaction
       return clientCredentialsGrant(req, ctx);
     case 'password':
       return passwordGrant(req, ctx);
+    case 'token_exchange':
+      return (await import('./grants/token-exchange.js')).tokenExchangeGrant(req, ctx);
+    case 'jwt_bearer':
+      return (await import('./grants/jwt-bearer.js')).jwtBearerGrant(req, ctx);
     case 'authorization_code':
     case 'implicit':
     case 'device_code':

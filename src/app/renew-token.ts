@@ -8,6 +8,7 @@ import { authServerAt } from './auth-server.js';
 import { clientCredentials } from './client.js';
 import type { AppContext } from './context.js';
 import { checkIdToken } from './grants/finish.js';
+import { canRepeatGrant, REPEATABLE_GRANTS } from './grants/repeat.js';
 import { login } from './login.js';
 import { needsRenewal, toTokenSet } from './token-set.js';
 
@@ -46,16 +47,33 @@ export async function renewToken(req: RenewRequest, ctx: AppContext): Promise<To
     } else if ((settings.grant ?? current?.grant) === 'client_credentials') {
       ctx.note(current ? 'requesting a new client_credentials token' : 'no stored token; requesting one');
       tokens = await login({ settings, grant: 'client_credentials', ...(clientSecret !== undefined ? { clientSecret } : {}) }, ctx);
+    } else if (repeatableGrant(settings, current)) {
+      // SPEC "More grants": no refresh token, but every source can be read again.
+      const grant = (settings.grant ?? current?.grant) as string;
+      ctx.note(`running the ${grant} grant again`);
+      tokens = await login({ settings, grant, profile: req.profile, ...(clientSecret !== undefined ? { clientSecret } : {}) }, ctx);
     } else {
       throw new LoginRequiredError(
         current
-          ? `the access token of profile '${req.profile}' ${req.force ? 'cannot be refreshed (no refresh token)' : 'has expired and cannot be renewed'}`
+          ? `the access token of profile '${req.profile}' ${req.force ? 'cannot be refreshed (no refresh token)' : `has expired and cannot be renewed${whyNotRepeatable(current)}`}`
           : `no token stored for profile '${req.profile}'`,
       );
     }
     await store.put(req.profile, { ...entry, tokens, ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}) });
     return tokens;
   });
+}
+
+/** token_exchange / jwt_bearer whose token sources can all be read again (or that sign their own assertion). */
+function repeatableGrant(settings: Profile, current: TokenSet | undefined): boolean {
+  const grant = settings.grant ?? current?.grant;
+  return grant !== undefined && REPEATABLE_GRANTS.has(grant) && canRepeatGrant(grant, settings);
+}
+
+function whyNotRepeatable(current: TokenSet): string {
+  if (current.grant === 'token_exchange') return ' (its subject token was given as a value or on stdin, which cannot be read again)';
+  if (current.grant === 'jwt_bearer') return ' (its assertion was given as a value or on stdin, which cannot be read again)';
+  return '';
 }
 
 /**
@@ -77,6 +95,8 @@ async function refresh(
     next.refresh_token ??= current.refresh_token;
     if (next.scope === undefined && current.scope !== undefined) next.scope = current.scope;
     if (next.id_token === undefined && current.id_token !== undefined) next.id_token = current.id_token;
+    if (current.issued_token_type !== undefined) next.issued_token_type ??= current.issued_token_type;
+    if (current.grant_inputs !== undefined) next.grant_inputs = current.grant_inputs;
     return next;
   } catch (err) {
     if (err instanceof OAuthError && err.error === 'invalid_grant') {

@@ -58,6 +58,7 @@ export function tokenSetJson(set: TokenSet, nowMs: number): Record<string, unkno
   };
   if (set.refresh_token) out.refresh_token = set.refresh_token;
   if (set.id_token) out.id_token = set.id_token;
+  if (set.issued_token_type) out.issued_token_type = set.issued_token_type;
   return out;
 }
 

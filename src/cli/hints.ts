@@ -42,6 +42,8 @@ const HINTS: Partial<Record<UsageCode | 'callback_timeout' | 'device_code_expire
   token_origin_mismatch: () => "give a /PATH under the profile's API base URL, or --any-origin to send the token there anyway",
   registration_unknown: () => 'it was not made by `oauthctl register`: remove it without --unregister',
   profile_exists: () => 'choose another name with -p NAME, or `oauthctl profile remove` it first',
+  missing_subject_token: () => 'give --subject-token SRC: a token, -, @FILE, env:NAME, profile:NAME[#id_token] or github-actions',
+  missing_assertion: () => 'give --assertion SRC, or --private-key FILE to sign one',
   missing_verification_key: () => 'give --jwks-uri <url>, --key <file> or --secret-stdin (or --issuer for discovery)',
   callback_timeout: () => 'finish signing in sooner, raise --timeout, or use --manual',
   device_code_expired: () => 'run `oauthctl login --grant device_code` again and approve sooner',

@@ -9,7 +9,6 @@ import { parseTokenSource, readTokenSource, type TokenSource } from '../app/toke
 import { updateConfig } from '../config/config-file.js';
 import { assertUrl, GRANTS, type Profile } from '../config/profile.js';
 import { OAuthError, UsageError } from '../errors.js';
-import { readAll } from '../io/io.js';
 import type { Session } from './session.js';
 import { sayStoreFallback } from './store-fallback.js';
 
@@ -86,11 +85,7 @@ async function readMetadataFile(path: string): Promise<Record<string, unknown>> 
 export async function registerAndSave(session: Session, name: string, settings: Profile, options: RegisterOptions): Promise<Registration> {
   let initialAccessToken: string | undefined;
   if (options.initialAccessToken !== undefined) {
-    initialAccessToken = await readTokenSource(options.initialAccessToken, '--initial-access-token', {
-      stdin: () => readAll(session.io.stdin),
-      readFile: (path) => readFile(path, 'utf8'),
-      env: session.env,
-    });
+    initialAccessToken = await readTokenSource(options.initialAccessToken, { role: 'initial access token' }, session.app);
   }
   const choices = options.metadataFile !== undefined ? { ...options.choices, extra: await readMetadataFile(options.metadataFile) } : options.choices;
   let registration: Registration;

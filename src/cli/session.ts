@@ -14,6 +14,7 @@ import { parseBackendChoice } from '../store/keyring-backend.js';
 import { openStore } from '../store/open.js';
 import type { StoreChoice, TokenStore } from '../store/types.js';
 import type { GlobalOptions } from './globals.js';
+import { tokenSourceIO } from './token-source-io.js';
 
 /** What main hands the CLI: the process's pieces, so tests can substitute each. */
 export interface Runtime {
@@ -144,6 +145,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
       return withLock(profileLockPath(home, profile), fn);
     },
     store: () => (store ??= Promise.resolve().then(() => inHome(() => openStore({ choice: storeChoice, home, warn, note, keychain: keychainOptions(rt.env) })))),
+    sources: tokenSourceIO({ env: rt.env, io, config: getConfig }),
   };
 
   return {

@@ -12,8 +12,12 @@ export function profileFromFlags(opts: Readonly<Record<string, unknown>>): Profi
   for (const spec of PROFILE_FIELDS) {
     const value = opts[attributeName(spec.flag)];
     if (typeof value === 'string') profile[spec.field] = value;
+    else if (spec.repeatable && Array.isArray(value) && value.length > 0) {
+      (profile as Record<string, unknown>)[spec.field] = value.length === 1 ? value[0] : value;
+    }
   }
   if (Array.isArray(opts.param)) profile.params = parseParams(opts.param as string[]);
+  if (Array.isArray(opts.assertionClaim)) profile.assertion_claims = parseParams(opts.assertionClaim as string[], '--assertion-claim');
   if (opts.discovery === false) profile.discovery = false;
   return validateProfile(profile as Profile, 'command line');
 }

@@ -50,8 +50,9 @@ export function isGroup(entry: SurfaceEntry): entry is GroupSpec {
 
 /** The profile fields as flags (`--issuer`, `--token-url`, …), plus `--param` and `--no-discovery` (SPEC "Profiles"). */
 export const PROFILE_OPTIONS: readonly OptionSpec[] = [
-  ...PROFILE_FIELDS.map((f) => ({ flags: f.flag, description: f.description })),
+  ...PROFILE_FIELDS.map((f) => ({ flags: f.flag, description: f.description, ...(f.repeatable ? { repeatable: true } : {}) })),
   { flags: '--param <key=value>', description: 'extra authorization request parameter (repeatable)', repeatable: true },
+  { flags: '--assertion-claim <key=value>', description: 'jwt_bearer self-signed assertion: extra claim (repeatable)', repeatable: true },
   { flags: '--no-discovery', description: 'never request /.well-known/ metadata' },
 ];
 

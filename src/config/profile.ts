@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../oauth/client-auth-methods.js';
 import type { EndpointFields } from '../oauth/discovery.js';
+import { TOKEN_TYPE_FIELDS, resolveTokenType } from '../oauth/token-exchange.js';
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */
 export { assertProfileName, isProfileName } from '../store/profile-name.js';
@@ -13,16 +14,36 @@ export interface Profile extends EndpointFields {
   private_key?: string;
   scope?: string;
   audience?: string;
-  resource?: string;
+  /** RFC 8707: one resource indicator, or several. */
+  resource?: string | string[];
   redirect_uri?: string;
   grant?: Grant;
   api_base_url?: string;
   params?: Record<string, string>;
   /** false: never request `/.well-known/` documents. */
   discovery?: boolean;
+  /**
+   * token_exchange and jwt_bearer (SPEC "More grants"). The `*_token` and `assertion` fields
+   * hold a token source's description (`@FILE`, `env:NAME`, `profile:NAME`, `github-actions`),
+   * never a token: `profile add` refuses a literal one.
+   */
+  subject_token?: string;
+  subject_token_type?: string;
+  /** `audience` of the GitHub Actions ID token. */
+  subject_audience?: string;
+  actor_token?: string;
+  actor_token_type?: string;
+  requested_token_type?: string;
+  assertion?: string;
+  /** A self-signed assertion's `sub` (default: the client id). */
+  subject?: string;
+  /** A self-signed assertion's `aud` (default: the token endpoint). */
+  assertion_audience?: string;
+  /** Extra claims of a self-signed assertion (`--assertion-claim k=v`). */
+  assertion_claims?: Record<string, string>;
 }
 
-export type StringField = Exclude<keyof Profile, 'params' | 'discovery'>;
+export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims'>;
 
 export interface FieldSpec {
   field: StringField;
@@ -31,6 +52,8 @@ export interface FieldSpec {
   description: string;
   env?: string;
   url?: boolean;
+  /** The flag may be given several times (the field then holds a list). */
+  repeatable?: boolean;
 }
 
 /** Every string field of a profile, with its per-command flag and environment variable. */
@@ -48,13 +71,31 @@ export const PROFILE_FIELDS: readonly FieldSpec[] = [
   { field: 'private_key', flag: '--private-key <file>', description: 'PEM or JWK file for private_key_jwt' },
   { field: 'scope', flag: '--scope <scopes>', description: 'space-separated scopes' },
   { field: 'audience', flag: '--audience <aud>', description: 'audience parameter' },
-  { field: 'resource', flag: '--resource <uri>', description: 'resource indicator (RFC 8707)' },
+  { field: 'resource', flag: '--resource <uri>', description: 'resource indicator (RFC 8707; repeatable)', repeatable: true },
   { field: 'redirect_uri', flag: '--redirect-uri <uri>', description: 'redirect URI (loopback)', url: true },
-  { field: 'grant', flag: '--grant <grant>', description: 'authorization_code|client_credentials|password|device_code|implicit|refresh_token' },
+  { field: 'grant', flag: '--grant <grant>', description: 'authorization_code|client_credentials|password|device_code|implicit|refresh_token|token_exchange|jwt_bearer' },
   { field: 'api_base_url', flag: '--base-url <url>', description: 'API base URL for `call /path`', env: 'OAUTHCTL_API_BASE_URL', url: true },
+  { field: 'subject_token', flag: '--subject-token <src>', description: 'token_exchange: the subject token (TOKEN, -, @FILE, env:NAME, profile:NAME[#id_token], github-actions)' },
+  { field: 'subject_token_type', flag: '--subject-token-type <type>', description: 'token_exchange: access_token|refresh_token|id_token|jwt|saml1|saml2 or a URN' },
+  { field: 'subject_audience', flag: '--subject-audience <aud>', description: 'github-actions source: the ID token\'s audience' },
+  { field: 'actor_token', flag: '--actor-token <src>', description: 'token_exchange: the actor token (a source, as --subject-token)' },
+  { field: 'actor_token_type', flag: '--actor-token-type <type>', description: 'token_exchange: the actor token\'s type' },
+  { field: 'requested_token_type', flag: '--requested-token-type <type>', description: 'token_exchange: the type of token wanted' },
+  { field: 'assertion', flag: '--assertion <src>', description: 'jwt_bearer: the assertion (a source, as --subject-token)' },
+  { field: 'subject', flag: '--subject <sub>', description: 'jwt_bearer self-signed assertion: sub (default: the client id)' },
+  { field: 'assertion_audience', flag: '--assertion-audience <aud>', description: 'jwt_bearer self-signed assertion: aud (default: the token endpoint)' },
 ];
 
-export const GRANTS = ['authorization_code', 'client_credentials', 'password', 'device_code', 'implicit', 'refresh_token'] as const;
+export const GRANTS = [
+  'authorization_code',
+  'client_credentials',
+  'password',
+  'device_code',
+  'implicit',
+  'refresh_token',
+  'token_exchange',
+  'jwt_bearer',
+] as const;
 export type Grant = (typeof GRANTS)[number];
 
 /** Checks one profile's values (from flags, env or the file) so bad input fails early (exit 2). */
@@ -62,8 +103,17 @@ export function validateProfile(p: Profile, source: string): Profile {
   for (const spec of PROFILE_FIELDS) {
     const value = p[spec.field];
     if (value === undefined) continue;
-    if (typeof value !== 'string') throw new UsageError(`${source}: ${spec.field} must be a string`);
-    if (spec.url) assertUrl(value, `${source}: ${spec.field}`);
+    const list = spec.repeatable && Array.isArray(value) ? (value as unknown[]) : [value];
+    if (list.length === 0 || !list.every((v) => typeof v === 'string')) {
+      throw new UsageError(`${source}: ${spec.field} must be a string${spec.repeatable ? ' or a list of strings' : ''}`);
+    }
+    if (spec.url) for (const v of list) assertUrl(v as string, `${source}: ${spec.field}`);
+  }
+  for (const field of TOKEN_TYPE_FIELDS) {
+    if (typeof p[field] === 'string') resolveTokenType(p[field], `${source}: ${field}`);
+  }
+  if (p.assertion_claims !== undefined && !isStringRecord(p.assertion_claims)) {
+    throw new UsageError(`${source}: assertion_claims must be an object of strings`);
   }
   if (p.client_auth !== undefined && !isClientAuthMethod(p.client_auth)) {
     throw new UsageError(`${source}: unknown client_auth '${p.client_auth}'`, { hint: `use one of ${CLIENT_AUTH_METHODS.join(', ')}` });
@@ -90,12 +140,16 @@ export function assertUrl(value: string, what: string): URL {
   return url;
 }
 
-/** `--param k=v` (repeatable) → `{ k: v }`. */
-export function parseParams(pairs: readonly string[]): Record<string, string> {
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+/** `--param k=v` (repeatable) → `{ k: v }`; `flag` names the option in the error. */
+export function parseParams(pairs: readonly string[], flag = '--param'): Record<string, string> {
   const out = Object.create(null) as Record<string, string>; // `--param __proto__=x` is a parameter like any other
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param expects key=value, got '${pair}'`);
+    if (eq <= 0) throw new UsageError(`${flag} expects key=value, got '${pair}'`);
     out[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return out;
@@ -116,6 +170,8 @@ export function resolveProfile(layers: { flags: Profile; env: Record<string, str
   const merged: Profile = { ...saved, ...definedOnly(fromEnv), ...definedOnly(layers.flags) };
   const params = { ...saved.params, ...layers.flags.params };
   if (Object.keys(params).length > 0) merged.params = params;
+  const claims = { ...saved.assertion_claims, ...layers.flags.assertion_claims };
+  if (Object.keys(claims).length > 0) merged.assertion_claims = claims;
   return merged;
 }
 

@@ -23,6 +23,8 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'actor_token',
   'registration_access_token',
   'request',
+  // GitHub Actions' ID-token endpoint answers `{ "value": "<JWT>" }`.
+  'value',
 ]);
 
 /** Headers whose values are secrets. */

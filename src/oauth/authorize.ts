@@ -17,8 +17,8 @@ export interface AuthorizationRequest {
   /** RFC 7636 §4.3: always for `code`, public and confidential clients alike. */
   pkce?: Pkce;
   audience?: string;
-  /** RFC 8707 §2. */
-  resource?: string;
+  /** RFC 8707 §2: one or several. */
+  resource?: string | readonly string[];
   /** Extra parameters (`--param`, profile `params`): `prompt`, `login_hint`, … */
   extra?: Record<string, string>;
 }
@@ -43,7 +43,7 @@ export function buildAuthorizationUrl(req: AuthorizationRequest): string {
   set('state', req.state);
   set('nonce', req.nonce);
   set('audience', req.audience);
-  set('resource', req.resource);
+  for (const resource of typeof req.resource === 'string' ? [req.resource] : (req.resource ?? [])) url.searchParams.append('resource', resource);
   if (req.pkce) {
     set('code_challenge', req.pkce.challenge);
     set('code_challenge_method', req.pkce.method);

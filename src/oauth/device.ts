@@ -10,7 +10,7 @@
  */
 import { OAuthError, TransportError } from '../errors.js';
 import type { HttpResponse } from '../http/types.js';
-import { exchange, type AuthServer } from './pipeline.js';
+import { exchange, type AuthServer, type FormParams } from './pipeline.js';
 import { assertSuccessStatus, describeEndpoint, protocolError, readOAuthBody, throwIfOAuthError, type OAuthResponseContext } from './response.js';
 import { tokenRequest } from './token-request.js';
 import type { TokenResponse } from './token-response.js';
@@ -67,7 +67,7 @@ export function boundLifetime(seconds: number): number {
 export interface DeviceAuthorizationRequestParams {
   scope?: string;
   /** More form parameters (`audience`, `resource`, …); `undefined` values are left out. */
-  extra?: Record<string, string | undefined>;
+  extra?: FormParams;
 }
 
 /**

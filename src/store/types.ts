@@ -27,6 +27,30 @@ export interface TokenSet {
   obtained_at: number;
   /** A tool that used the access token was told it is not valid (`git-credential erase`): renew it. */
   rejected?: boolean;
+  /** token_exchange: the answer's `issued_token_type` (RFC 8693 §2.2.1). */
+  issued_token_type?: string;
+  /**
+   * token_exchange / jwt_bearer: what running the grant again needs, named like the profile fields.
+   * Token sources only by a re-readable description (`@FILE`, `env:NAME`, `profile:NAME`,
+   * `github-actions`), never a token itself (SPEC "More grants": renewal).
+   */
+  grant_inputs?: GrantInputs;
+}
+
+/** The inputs of a token_exchange or jwt_bearer grant kept for renewal (no secret among them). */
+export interface GrantInputs {
+  subject_token?: string;
+  subject_token_type?: string;
+  subject_audience?: string;
+  actor_token?: string;
+  actor_token_type?: string;
+  requested_token_type?: string;
+  audience?: string;
+  resource?: string | string[];
+  assertion?: string;
+  subject?: string;
+  assertion_audience?: string;
+  assertion_claims?: Record<string, string>;
 }
 
 /** What a narrower token was obtained for (SPEC "Using tokens elsewhere"): its cache key. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clientMetadata, profileFromRegistration, redactRegistration } from '../../src/app/register.js';
-import { parseTokenSource, readTokenSource } from '../../src/app/token-sources.js';
+import type { AppContext } from '../../src/app/context.js';
+import { parseTokenSource, readTokenSource, type TokenSourceIO } from '../../src/app/token-sources.js';
+import { Redactor } from '../../src/http/redact.js';
 import { OAuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import type { HttpResponse } from '../../src/http/types.js';
 import { processDeleteRegistrationResponse, processRegistrationResponse } from '../../src/oauth/registration.js';
@@ -92,15 +94,21 @@ describe('what a registration yields', () => {
   });
 });
 
-describe('token sources (the subset register needs)', () => {
-  const readers = (over: Partial<Parameters<typeof readTokenSource>[2]> = {}) => ({
-    stdin: async () => 'from-stdin\nmore\n',
-    readFile: async () => '  from-file\n',
-    env: { IAT: 'from-env' },
-    ...over,
-  });
+describe('token sources (as register uses them)', () => {
+  const readers = (over: Partial<TokenSourceIO> = {}) =>
+    ({
+      redactor: new Redactor(),
+      sources: {
+        readStdinLine: async () => 'from-stdin',
+        readFile: async () => '  from-file\n',
+        env: { IAT: 'from-env' },
+        savedProfile: async () => undefined,
+        ...over,
+      },
+    }) as unknown as AppContext;
+  const role = { role: 'initial access token' } as const;
   it('literal, -, @FILE, env:NAME', async () => {
-    const read = (src: string) => readTokenSource(parseTokenSource(src, '--x'), '--x', readers());
+    const read = (src: string) => readTokenSource(parseTokenSource(src, '--x'), role, readers());
     expect(await read('literal')).toBe('literal');
     expect(await read('-')).toBe('from-stdin');
     expect(await read('@f')).toBe('from-file');
@@ -110,8 +118,8 @@ describe('token sources (the subset register needs)', () => {
     expect(() => parseTokenSource('', '--x')).toThrow(UsageError);
     expect(() => parseTokenSource('@', '--x')).toThrow(UsageError);
     expect(() => parseTokenSource('env:1x', '--x')).toThrow(UsageError);
-    await expect(readTokenSource({ kind: 'env', name: 'NOPE' }, '--x', readers())).rejects.toThrow(UsageError);
-    await expect(readTokenSource({ kind: 'file', path: 'f' }, '--x', readers({ readFile: async () => Promise.reject(Object.assign(new Error(), { code: 'ENOENT' })) }))).rejects.toThrow(/ENOENT/);
+    await expect(readTokenSource({ kind: 'env', name: 'NOPE' }, role, readers())).rejects.toThrow(UsageError);
+    await expect(readTokenSource({ kind: 'file', path: 'f' }, role, readers({ readFile: async () => Promise.reject(Object.assign(new Error(), { code: 'ENOENT' })) }))).rejects.toThrow(/ENOENT/);
   });
 });
 

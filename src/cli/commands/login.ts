@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { readAll, stripOneNewline } from '../../io/io.js';
 import type { TokenSet } from '../../store/types.js';
 import { isoDate, relative } from '../format.js';
+import { checkGrantInputs } from '../grant-inputs.js';
 import { cliInteraction } from '../interaction.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
@@ -77,6 +78,8 @@ export async function run(opts: LoginOptions, session: Session): Promise<void> {
     ({ settings } = await firstRunSetup(session, profileName, opts));
   }
   const grant = defaultGrant(settings);
+  const stdinTakenBy = opts.secret.stdin ? '--client-secret-stdin' : opts.passwordStdin ? '--password-stdin' : undefined;
+  checkGrantInputs(grant, settings, { flags: opts.profileFlags, ...(stdinTakenBy ? { stdinTakenBy } : {}) }, session);
   const store = await session.app.store();
   const entry = (await store.get(profileName)) ?? {};
   const required = needsClientSecret(settings, grant);
@@ -85,7 +88,7 @@ export async function run(opts: LoginOptions, session: Session): Promise<void> {
     entry.client_secret;
   session.app.redactor.addSecret(clientSecret);
 
-  const req: LoginRequest = { settings, grant, ...(clientSecret !== undefined ? { clientSecret } : {}) };
+  const req: LoginRequest = { settings, grant, profile: profileName, ...(clientSecret !== undefined ? { clientSecret } : {}) };
   if (grant === 'password') Object.assign(req, await credentials(session, opts));
   if (opts.port !== undefined) req.port = opts.port;
   if (opts.manual) req.manual = true;

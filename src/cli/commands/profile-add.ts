@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 import { parseFromResourceOptions, profileFromResource, registerAndSave, type RegisterOptions } from '../registration.js';
+import { refuseUnsavableSources } from '../grant-inputs.js';
 import { clientSecretFromInput, parseSecretFlags, profileFromFlags, type SecretFlags } from '../settings.js';
 
 export interface ProfileAddOptions {
@@ -46,6 +47,7 @@ export async function run(opts: ProfileAddOptions, session: Session): Promise<vo
   }
   await askForMissing(profile, session);
   validateProfile(profile, `profile ${name}`);
+  refuseUnsavableSources(profile);
 
   const grant = defaultGrant(profile);
   const secret = await clientSecretFromInput(

@@ -38,6 +38,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
       has_refresh_token: tokens.refresh_token !== undefined,
       has_id_token: tokens.id_token !== undefined,
       store: store.kind,
+      ...(tokens.issued_token_type !== undefined ? { issued_token_type: tokens.issued_token_type } : {}),
     };
     if (reveal) {
       out.access_token = tokens.access_token;
@@ -60,6 +61,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
     ['Client', tokens.client_id ?? '-'],
     ['Grant', tokens.grant ?? '-'],
     ['Token type', tokens.token_type],
+    ...(tokens.issued_token_type !== undefined ? [['Issued type', tokens.issued_token_type] as [string, string]] : []),
     ['Scope', tokens.scope ?? '-'],
     ['Expires', left !== null && left <= 0 ? t.red(expiry) : expiry],
     ['Obtained', isoDate(tokens.obtained_at)],
