@@ -90,10 +90,16 @@ describe('login --grant token_exchange', () => {
   });
 
   it('exits 3 with the server\'s error when the subject token is not valid (signature, audience, expiry)', async () => {
-    for (const subject of [await ciToken({ key: 'stranger' }), await ciToken({}, 'https://someone-else'), await ciToken({ expiresIn: -60 })]) {
+    const cases: [string, string][] = [
+      [await ciToken({ key: 'stranger' }), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
+      [await ciToken({}, 'https://someone-else'), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+      [await ciToken({ expiresIn: -60 }), 'ERR_JWT_EXPIRED'],
+    ];
+    for (const [subject, why] of cases) {
       const res = await runCli(exchange(['--subject-token', 'env:CI_TOKEN', '--subject-token-type', 'id_token']), { home: t.home, env: { ...secretEnv(), CI_TOKEN: subject } });
       expect(res.code, res.stderr).toBe(3);
       expect(res.stderr).toMatch(/invalid_grant/);
+      expect(lastExchange()?.detail).toContain(why);
       expect(res.stderr).not.toContain(subject);
     }
     expect(existsSync(join(t.home, 'tokens.json')) ? storedEntry(t.home).tokens : undefined).toBeUndefined();
