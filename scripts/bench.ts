@@ -53,7 +53,7 @@ interface Bench {
   input?: string;
 }
 interface Result { bench: Bench; ms: number[]; rssKiB: number[]; cpuMs?: number[] }
-interface Fixture { issuer: string; api: string; clientId: string; secret: string }
+interface Fixture { issuer: string; api: string; clientId: string; secret: string; exchanger: { id: string; secret: string } }
 interface RunResult { code: number | null; ms: number; stdout: string; stderr: string }
 
 const tempDirs: string[] = [];
@@ -127,8 +127,9 @@ function startFixture(): Promise<Fixture> {
       const issuer = /^issuer\s+(\S+)/m.exec(out)?.[1];
       const api = /^api\s+(\S+)/m.exec(out)?.[1];
       const basic = /^\s+(confidential-basic)\s+client_secret_basic\s+secret\s+(\S+)/m.exec(out);
-      if (!issuer || !api || !basic?.[1] || !basic[2]) reject(new Error(`cannot parse the fixture's output:\n${out}`));
-      else resolve({ issuer, api, clientId: basic[1], secret: basic[2] });
+      const exchanger = /^\s+(exchanger-basic)\s+client_secret_basic .*secret\s+(\S+)/m.exec(out);
+      if (!issuer || !api || !basic?.[1] || !basic[2] || !exchanger?.[1] || !exchanger[2]) reject(new Error(`cannot parse the fixture's output:\n${out}`));
+      else resolve({ issuer, api, clientId: basic[1], secret: basic[2], exchanger: { id: exchanger[1], secret: exchanger[2] } });
     });
   });
 }
@@ -170,6 +171,7 @@ async function prepare(fixture: Fixture): Promise<{ benches: Bench[]; big: Bench
       `if (!res.ok) { console.error(res.status); process.exit(1); }\n` +
       `process.stdout.write(await res.text());\n`,
   );
+  const exchange = await prepareExchange(fixture, token);
   const bigUrl = `${fixture.api}/big?bytes=${BIG_BYTES}`;
   const plainBig = join(tempDir('oauthctl-bench-plain-'), 'plain-fetch-big.mjs');
   writeFileSync(
@@ -203,8 +205,39 @@ async function prepare(fixture: Fixture): Promise<{ benches: Bench[]; big: Bench
       baseline: 'plain client_credentials script',
     },
     { name: 'plain client_credentials script', args: [plainToken], env: ciEnv },
+    ...exchange,
   ];
   return { benches, big };
+}
+
+/**
+ * Issue 13: a renewal that re-reads `@FILE` and exchanges it (RFC 8693) is one request. The
+ * subject token (a client_credentials token of another client) sits in a file; `token --min-ttl`
+ * beyond any lifetime renews on every run. The plain script reads the same file and posts the same
+ * exchange with fetch.
+ */
+async function prepareExchange(fixture: Fixture, subject: string): Promise<Bench[]> {
+  const home = tempDir('oauthctl-bench-exchange-');
+  const file = join(home, 'subject-token');
+  writeFileSync(file, subject);
+  const env = { OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file' };
+  const login = ['login', '--grant', 'token_exchange', '--issuer', fixture.issuer, '--client-id', fixture.exchanger.id, '--subject-token', `@${file}`, '--audience', 'https://api.example'];
+  await runOk({ name: 'login token_exchange', args: [BIN, ...login], env: { ...env, OAUTHCTL_CLIENT_SECRET: fixture.exchanger.secret } });
+  const plain = join(tempDir('oauthctl-bench-plain-'), 'plain-exchange.mjs');
+  const basic = `Basic ${Buffer.from(`${fixture.exchanger.id}:${fixture.exchanger.secret}`).toString('base64')}`;
+  writeFileSync(
+    plain,
+    `import { readFileSync } from 'node:fs';\n` +
+      `const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: readFileSync(${JSON.stringify(file)}, 'utf8').trim(), subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', audience: 'https://api.example' });\n` +
+      `const res = await fetch(${JSON.stringify(`${fixture.issuer}/token`)}, { method: 'POST', headers: { accept: 'application/json', authorization: ${JSON.stringify(basic)} }, body });\n` +
+      `const json = await res.json();\n` +
+      `if (!res.ok || typeof json.access_token !== 'string') { console.error(res.status); process.exit(1); }\n` +
+      `process.stdout.write(json.access_token + '\\n');\n`,
+  );
+  return [
+    { name: 'oauthctl token (renew: @FILE + exchange)', args: [BIN, 'token', '--min-ttl', '999999999'], env, baseline: 'plain exchange script' },
+    { name: 'plain exchange script', args: [plain] },
+  ];
 }
 
 /** Rounds of the 1 GiB download (each: the plain script, then `call`), stdout on /dev/null, RSS preloaded. */
@@ -378,6 +411,7 @@ function startupTargets(results: Result[]): Target[] {
           [string, number, number]
         >)
       : []),
+    ['token renewal by @FILE exchange ≤ 1.1× plain exchange', time('oauthctl token (renew: @FILE + exchange)', 'plain exchange script'), 1.1],
     ['decode peak RSS ≤ 1.3× floor', rss('oauthctl decode <jwt>') / rss('node -e 0'), 1.3],
   ];
 }

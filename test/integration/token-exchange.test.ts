@@ -134,8 +134,14 @@ describe('renewal of exchanged tokens', () => {
     writeFileSync(file, second); // the kubelet rotated the projected token
     expireStored(t.home);
     const before = t.fixture.grantLog.exchanges.length;
+    const requests = () => Object.values(t.fixture.stats.endpointRequests).reduce((a, b) => a + b, 0);
+    const sent = requests();
+    const tokenRequests = t.fixture.stats.endpointRequests.token ?? 0;
     const renewed = await runCli(['token'], { home: t.home, env: secretEnv() });
     expect(renewed.code, renewed.stderr).toBe(0);
+    // One request: the exchange itself (no discovery, nothing else).
+    expect(requests()).toBe(sent + 1);
+    expect(t.fixture.stats.endpointRequests.token).toBe(tokenRequests + 1);
     expect(renewed.stdout.trim()).not.toBe(old);
     expect(t.fixture.grantLog.exchanges.length).toBe(before + 1);
     expect(lastExchange()).toMatchObject({ subject_jti: claims(second).jti, audience: ['https://api.example'] });
