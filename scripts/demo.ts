@@ -131,6 +131,25 @@ try {
     show: `oauthctl verify "<the same token with sub changed>" --issuer ${fixture.issuer}`,
     expectExit: 7,
   });
+  const ex = fixture.clients.exchangerBasic;
+  await step(
+    'Token exchange (RFC 8693): trade the default profile\'s token for one for another audience',
+    ['login', '-p', 'billing', '--grant', 'token_exchange', '--issuer', fixture.issuer, '--client-id', ex.id, '--subject-token', 'profile:default', '--audience', 'https://billing.example'],
+    { secretEnv: ex.secret, show: `OAUTHCTL_CLIENT_SECRET=… oauthctl login -p billing --grant token_exchange --issuer ${fixture.issuer} --client-id ${ex.id} --subject-token profile:default --audience https://billing.example` },
+  );
+  await step('It keeps the issued_token_type, and where the subject token came from (for renewal)', ['token', 'show', '-p', 'billing']);
+  const exchanged = (await step('The exchanged token', ['token', '-p', 'billing'], { capture: true })).trim();
+  await step('Its audience is the one asked for', ['decode', exchanged], { show: 'oauthctl decode "$(oauthctl token -p billing)"' });
+  await step(
+    'Keyless CI: the GitHub Actions ID token (here the fixture\'s emulator) exchanged for an access token',
+    ['login', '-p', 'ci', '--grant', 'token_exchange', '--issuer', fixture.issuer, '--client-id', fixture.clients.exchangerPublic.id, '--client-auth', 'none', '--subject-token', 'github-actions', '--subject-audience', fixture.issuer, '--audience', 'https://deploy.example'],
+    { env: { ACTIONS_ID_TOKEN_REQUEST_URL: fixture.ciIssuer.actionsRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: fixture.ciIssuer.actionsRequestToken } },
+  );
+  await step(
+    'A service account signs its own assertion (RFC 7523 JWT bearer grant); every renewal signs a new one',
+    ['login', '-p', 'sa', '--grant', 'jwt_bearer', '--issuer', fixture.issuer, '--client-id', fixture.clients.exchangerPublic.id, '--client-auth', 'none', '--private-key', pk.privateKeyPem, '--scope', 'people:read'],
+  );
+  await step('Its token calls the API', ['call', 'GET', '/people', '-p', 'sa', '--base-url', fixture.apiBaseUrl]);
   await step(
     'A device without a browser: the device-code grant (the approval happens in the browser on "another device")',
     ['login', '-p', 'tv', '--grant', 'device_code', '--issuer', fixture.issuer, '--client-id', fixture.clients.device.id, '--scope', 'openid offline_access'],
