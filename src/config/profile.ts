@@ -5,42 +5,25 @@ import { TOKEN_TYPE_FIELDS, resolveTokenType } from '../oauth/token-exchange.js'
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */
 export { assertProfileName, isProfileName } from '../store/profile-name.js';
+import type { GrantInputs } from '../store/types.js';
 
-/** A profile as saved in config.json (SPEC "Profiles and files"). Never holds a secret. */
-export interface Profile extends EndpointFields {
+/**
+ * A profile as saved in config.json (SPEC "Profiles and files"). Never holds a secret. The
+ * token_exchange / jwt_bearer fields (and `audience`, `resource`) are the `GrantInputs` a token
+ * set keeps for renewal.
+ */
+export interface Profile extends EndpointFields, GrantInputs {
   issuer?: string;
   client_id?: string;
   client_auth?: ClientAuthMethod;
   private_key?: string;
   scope?: string;
-  audience?: string;
-  /** RFC 8707: one resource indicator, or several. */
-  resource?: string | string[];
   redirect_uri?: string;
   grant?: Grant;
   api_base_url?: string;
   params?: Record<string, string>;
   /** false: never request `/.well-known/` documents. */
   discovery?: boolean;
-  /**
-   * token_exchange and jwt_bearer (SPEC "More grants"). The `*_token` and `assertion` fields
-   * hold a token source's description (`@FILE`, `env:NAME`, `profile:NAME`, `github-actions`),
-   * never a token: `profile add` refuses a literal one.
-   */
-  subject_token?: string;
-  subject_token_type?: string;
-  /** `audience` of the GitHub Actions ID token. */
-  subject_audience?: string;
-  actor_token?: string;
-  actor_token_type?: string;
-  requested_token_type?: string;
-  assertion?: string;
-  /** A self-signed assertion's `sub` (default: the client id). */
-  subject?: string;
-  /** A self-signed assertion's `aud` (default: the token endpoint). */
-  assertion_audience?: string;
-  /** Extra claims of a self-signed assertion (`--assertion-claim k=v`). */
-  assertion_claims?: Record<string, string>;
 }
 
 export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims'>;

@@ -37,19 +37,29 @@ export interface TokenSet {
   grant_inputs?: GrantInputs;
 }
 
-/** The inputs of a token_exchange or jwt_bearer grant kept for renewal (no secret among them). */
+/**
+ * The inputs of a token_exchange or jwt_bearer grant (SPEC "More grants"), as profile fields and
+ * as kept with a token set for renewal. No secret among them: the `*_token` and `assertion` fields
+ * hold a token source's description (`@FILE`, `env:NAME`, `profile:NAME`, `github-actions`),
+ * never a token (`profile add` refuses a literal one; a token set keeps only re-readable ones).
+ */
 export interface GrantInputs {
   subject_token?: string;
   subject_token_type?: string;
+  /** `audience` of the GitHub Actions ID token. */
   subject_audience?: string;
   actor_token?: string;
   actor_token_type?: string;
   requested_token_type?: string;
   audience?: string;
+  /** RFC 8707: one resource indicator, or several. */
   resource?: string | string[];
   assertion?: string;
+  /** A self-signed assertion's `sub` (default: the client id). */
   subject?: string;
+  /** A self-signed assertion's `aud` (default: the token endpoint). */
   assertion_audience?: string;
+  /** Extra claims of a self-signed assertion (`--assertion-claim k=v`). */
   assertion_claims?: Record<string, string>;
 }
 
