@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { TokenSourceIO } from '../app/token-sources.js';
 import type { ConfigData } from '../config/config-file.js';
 import { UsageError } from '../errors.js';
@@ -13,7 +12,8 @@ export function tokenSourceIO(deps: { env: Record<string, string | undefined>; i
   let stdinLine: Promise<string> | undefined;
   return {
     env: deps.env,
-    readFile: (path) => readFile(path, 'utf8'),
+    // Loaded on use: `token` with a fresh stored token must not load fs/promises (startup test).
+    readFile: async (path) => (await import('node:fs/promises')).readFile(path, 'utf8'),
     readStdinLine: () =>
       (stdinLine ??= (async () => {
         if (deps.io.stdinIsTTY) {

@@ -117,6 +117,18 @@ describe('login --grant jwt_bearer', () => {
     expect(refused.stderr).toMatch(/invalid_grant/);
     expect(lastAssertion()?.detail).toMatch(/ERR_JWS_SIGNATURE_VERIFICATION_FAILED/);
     expect(refused.stderr).not.toContain(forged);
+
+    const key = await importPKCS8(readFileSync(sa().privateKeyPem, 'utf8'), 'RS256');
+    const sign = (sub: string, exp: number) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: sa().kid }).setIssuer(pub.id).setSubject(sub).setAudience(`${t.fixture.issuer}/token`).setIssuedAt(now - 600).setExpirationTime(exp).setJti(crypto.randomUUID()).sign(key);
+    for (const [assertion, why] of [
+      [await sign(pub.id, now - 60), 'ERR_JWT_EXPIRED'],
+      [await sign('mallory', now + 60), 'unknown subject'],
+    ] as const) {
+      const res = await runCli(bearer(pub.id, ['--client-auth', 'none', '--assertion', 'env:ASSERTION']), { home: t.home, env: { ASSERTION: assertion } });
+      expect(res.code).toBe(3);
+      expect(lastAssertion()?.detail).toContain(why);
+    }
   });
 
   it('needs --assertion or --private-key (exit 2); the assertion never shows under -v', async () => {
