@@ -11,7 +11,7 @@ import { defaultTokenType, describeSource, isRereadable, parseTokenSource, readT
 import { LoginRequiredError, UsageError } from '../../src/errors.js';
 import { Redactor } from '../../src/http/redact.js';
 import type { HttpRequest } from '../../src/http/types.js';
-import { authenticatedFormPost } from '../../src/oauth/form-post.js';
+import { exchange } from '../../src/oauth/pipeline.js';
 import { ASSERTION_LIFETIME_SECONDS, jwtBearerParams, signAssertion } from '../../src/oauth/jwt-bearer.js';
 import { loadPrivateKey } from '../../src/oauth/keys.js';
 import { checkIssuedTokenType, resolveTokenType, TOKEN_EXCHANGE_GRANT_TYPE, tokenExchangeParams } from '../../src/oauth/token-exchange.js';
@@ -94,7 +94,8 @@ describe('form parameters', () => {
   it('sends a list once per value (RFC 8707 resource) and leaves out empty values', async () => {
     const sent: HttpRequest[] = [];
     const http = { request: async (req: HttpRequest) => (sent.push(req), { status: 200, statusText: 'OK', url: req.url, headers: new Headers(), text: '{}' }) };
-    await authenticatedFormPost(http, { endpoint: 'https://as/token', params: { resource: ['a', 'b'], scope: '', x: undefined }, client: { clientId: 'c', method: 'none' }, now: () => NOW });
+    const as = { http, endpoints: { token_endpoint: 'https://as/token' }, client: { clientId: 'c', method: 'none' as const }, now: () => NOW, warn: () => {} };
+    await exchange(as, { endpoint: 'token_endpoint', params: { resource: ['a', 'b'], scope: '', x: undefined } }, () => undefined);
     expect((sent[0]?.body as URLSearchParams).toString()).toBe('resource=a&resource=b&client_id=c');
   });
 });
@@ -158,7 +159,20 @@ describe('token sources', () => {
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).message).toMatch(/ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN.*id-token: write/);
     const bad = fakeContext({ env: { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' } }, [], '{"nothing":1}');
-    await expect(readTokenSource(parseTokenSource('github-actions'), { role: 'subject token' }, bad)).rejects.toMatchObject({ kind: 'transport', code: 'protocol' });
+    await expect(readTokenSource(parseTokenSource('github-actions'), { role: 'subject token' }, bad)).rejects.toMatchObject({
+      kind: 'protocol',
+      code: 'github_id_token_missing_value',
+      cause: { check: 'processGitHubIdTokenResponse', attribute: 'value' },
+    });
+  });
+
+  it('each bad source has its own code (exit 2 family)', async () => {
+    const codeOf = (src: string, ctx = fakeContext({})) => readTokenSource(parseTokenSource(src), { role: 'subject token', forProfile: 'me' }, ctx).catch((e: UsageError) => [e.kind, e.code]);
+    expect(await codeOf('@/missing')).toEqual(['usage', 'unreadable_token_source']);
+    expect(await codeOf('env:UNSET')).toEqual(['usage', 'unset_token_source']);
+    expect(await codeOf('github-actions')).toEqual(['usage', 'github_actions_unavailable']);
+    expect(await codeOf('profile:me')).toEqual(['usage', 'invalid_token_source']);
+    expect(await codeOf('@/empty', fakeContext({ readFile: async () => ' ' }))).toEqual(['usage', 'empty_token_source']);
   });
 
   it('profile:NAME with nothing stored is login required naming NAME; the profile being logged in is refused', async () => {
