@@ -2,6 +2,7 @@ import type { Profile } from '../config/profile.js';
 import type { StoreEntry, StoreKind } from '../store/types.js';
 import { withTokenSetDefaults } from './acquire-token.js';
 import { subjectOf } from './claims.js';
+import { canRepeatGrant } from './grants/repeat.js';
 import type { AppContext } from './context.js';
 import { needsRenewal, secondsLeft } from './token-set.js';
 
@@ -35,8 +36,8 @@ export interface StatusInput {
 
 /**
  * Offline: the stored set's expiry against the refresh margin (the one `token` uses), and what
- * could renew it without the user — a refresh token, or a client-credentials grant with a secret
- * or key at hand. A token rejected by a tool (`git-credential erase`) counts as expired.
+ * could renew it without the user — a refresh token, a client-credentials grant with a secret
+ * or key at hand, or a token exchange / JWT bearer grant whose sources can be read again. A token rejected by a tool (`git-credential erase`) counts as expired.
  */
 export function offlineStatus(input: StatusInput, entry: StoreEntry | undefined, store: StoreKind, nowMs: number): ProfileStatus {
   const tokens = entry?.tokens;
@@ -45,7 +46,9 @@ export function offlineStatus(input: StatusInput, entry: StoreEntry | undefined,
   const clientCredentials =
     settings.grant === 'client_credentials' &&
     (input.secretGiven || entry?.client_secret !== undefined || settings.private_key !== undefined);
-  const renewable = refreshable || clientCredentials;
+  // token_exchange / jwt_bearer run again from sources that can be read again (SPEC "More grants").
+  const repeatable = settings.grant !== undefined && canRepeatGrant(settings.grant, settings);
+  const renewable = refreshable || clientCredentials || repeatable;
   const left = tokens ? secondsLeft(tokens, nowMs) : null;
   let state: TokenState;
   if (!tokens) state = renewable ? 'renewable' : 'login_required';

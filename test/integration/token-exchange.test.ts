@@ -133,6 +133,9 @@ describe('renewal of exchanged tokens', () => {
     const second = await ciToken();
     writeFileSync(file, second); // the kubelet rotated the projected token
     expireStored(t.home);
+    const status = await runCli(['status', '-o', 'json'], { home: t.home });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ profiles: [{ profile: 'default', state: 'renewable' }] });
     const before = t.fixture.grantLog.exchanges.length;
     const requests = () => Object.values(t.fixture.stats.endpointRequests).reduce((a, b) => a + b, 0);
     const sent = requests();
@@ -166,6 +169,9 @@ describe('renewal of exchanged tokens', () => {
     const expired = await runCli(['token'], { home: t.home });
     expect(expired.code).toBe(5);
     expect(expired.stderr).toMatch(/cannot be renewed.*cannot be read again/);
+    const status = await runCli(['status', '-o', 'json'], { home: t.home });
+    expect(status.code).toBe(5);
+    expect(JSON.parse(status.stdout)).toMatchObject({ profiles: [{ profile: 'default', state: 'expired' }] });
 
     const piped = await ciToken();
     const stdin = await runCli(exchange(['--subject-token', '-', '--subject-token-type', 'id_token', '-p', 'piped']), { home: t.home, env: secretEnv(), input: `${piped}\nignored second line\n` });
