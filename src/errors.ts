@@ -75,6 +75,8 @@ export const ERROR_CODES = {
   missing_client_id: { kind: 'usage', summary: 'no client id is known' },
   missing_client_secret: { kind: 'usage', summary: 'the client authentication needs a secret' },
   missing_private_key: { kind: 'usage', summary: 'the client authentication needs a private key' },
+  missing_client_certificate: { kind: 'usage', summary: 'tls_client_auth / self_signed_tls_client_auth without a client certificate' },
+  client_certificate_invalid: { kind: 'usage', summary: 'the client certificate or key cannot be read, is not PEM, or the two do not match' },
   missing_endpoint: { kind: 'usage', summary: 'an endpoint is neither given nor discovered' },
   invalid_url: { kind: 'usage', summary: 'a configured URL does not parse or is not http(s)' },
   insecure_url: { kind: 'usage', summary: 'plain http:// to a host that is not loopback' },
@@ -109,6 +111,8 @@ export const ERROR_CODES = {
   // transport (4)
   network: { kind: 'transport', summary: 'the server cannot be reached' },
   tls: { kind: 'transport', summary: 'the TLS handshake failed' },
+  client_certificate_required: { kind: 'transport', summary: 'the server requires a client certificate (mutual TLS, RFC 8705) and none was given' },
+  client_certificate_refused: { kind: 'transport', summary: 'the server refused the client certificate (unknown CA, expired, not allowed)' },
   timeout: { kind: 'transport', summary: 'no answer within --timeout' },
   not_found: { kind: 'transport', summary: 'the server serves no discovery document' },
   callback_timeout: { kind: 'transport', summary: 'the browser did not come back in time' },

@@ -35,6 +35,8 @@ export function withTokenSetDefaults(settings: Profile, tokens: TokenSet | undef
   if (tokens.client_id) fromSet.client_id = tokens.client_id;
   if (isClientAuthMethod(tokens.client_auth)) fromSet.client_auth = tokens.client_auth;
   if (tokens.private_key) fromSet.private_key = tokens.private_key;
+  if (tokens.tls_client_cert) fromSet.tls_client_cert = tokens.tls_client_cert;
+  if (tokens.tls_client_key) fromSet.tls_client_key = tokens.tls_client_key;
   if (isGrant(tokens.grant)) fromSet.grant = tokens.grant;
   if (tokens.scope) fromSet.scope = tokens.scope;
   // token_exchange / jwt_bearer: the grant's inputs, sources by description only.

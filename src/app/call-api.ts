@@ -8,7 +8,8 @@ import type { HttpRequest } from '../http/types.js';
 import { safeUrl } from '../http/safe-url.js';
 import { readStepUpChallenge } from '../oauth/www-authenticate.js';
 import type { TokenSet } from '../store/types.js';
-import { acquireToken, type AcquireRequest } from './acquire-token.js';
+import { acquireToken, withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
+import { withClientCertificate } from './client-certificate.js';
 import type { RenewRequest } from './renew-token.js';
 import type { AppContext } from './context.js';
 import { assertSecureUrl } from './endpoints.js';
@@ -111,11 +112,15 @@ const realTokens: CallTokens = {
  * token once (`renewToken` with `rejected`, so a renewal made meanwhile by another process is
  * used instead) and repeats the request. The 401's body is discarded. A second 401 is the
  * caller's to report like any other API error.
+ *
+ * With a client certificate (profile, flags, or the stored token set's), every request presents
+ * it: a certificate-bound token (RFC 8705 §3, `cnf.x5t#S256`) is accepted only with it.
  */
-export async function callApi(spec: CallSpec, acquire: AcquireRequest, ctx: AppContext, tokens: CallTokens = realTokens): Promise<CallResult> {
+export async function callApi(spec: CallSpec, acquire: AcquireRequest, given: AppContext, tokens: CallTokens = realTokens): Promise<CallResult> {
   const displayUrl = safeUrl(spec.url);
   // RFC 6750 §5.3: a bearer token in clear text is anyone's token.
-  assertSecureUrl(displayUrl, 'the API URL', ctx.insecure);
+  assertSecureUrl(displayUrl, 'the API URL', given.insecure);
+  let ctx = await withClientCertificate(acquire.settings, given);
   if (hasUserAuthorization(spec)) {
     ctx.note('an Authorization header was given: sending it instead of the stored token (no renewal on 401)');
     return { response: await ctx.http.stream(buildHttpRequest(spec, undefined)), method: spec.method, displayUrl, renewed: false };
@@ -123,6 +128,7 @@ export async function callApi(spec: CallSpec, acquire: AcquireRequest, ctx: AppC
 
   assertTokenOrigin(spec.url, spec.tokenOrigin);
   const first = await tokens.acquire(acquire, ctx);
+  ctx = await withClientCertificate(withTokenSetDefaults(acquire.settings, first), ctx);
   useToken(first, spec, ctx);
   const response = await ctx.http.stream(buildHttpRequest(spec, first));
   // A step-up challenge (RFC 9470) asks for a new login, which a renewal cannot give.

@@ -13,6 +13,10 @@ export async function clientCredentials(settings: Profile, clientSecret: string 
   const method = (settings.client_auth ??
     defaultClientAuthMethod({ secret: clientSecret !== undefined, key: settings.private_key !== undefined })) as ClientAuthMethod;
   const creds: ClientCredentials = { clientId, method };
+  // RFC 8705 §2: the certificate is the credential; without one the server can only refuse.
+  if ((method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') && !settings.tls_client_cert) {
+    throw new UsageError(`client authentication ${method} needs a client certificate`, { code: 'missing_client_certificate', attribute: 'tls_client_cert' });
+  }
   if (clientSecret !== undefined && (method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt')) {
     creds.clientSecret = clientSecret;
   }

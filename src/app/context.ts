@@ -1,5 +1,6 @@
 import type { Redactor } from '../http/redact.js';
 import type { StreamingHttpClient } from '../http/client.js';
+import type { ClientCertificate } from '../http/types.js';
 import type { TokenStore } from '../store/types.js';
 import type { TokenSourceIO } from './token-sources.js';
 
@@ -22,4 +23,6 @@ export interface AppContext {
   note: (message: string) => void;
   /** Files, variables, stdin and saved profiles for token sources (token_exchange, jwt_bearer). */
   sources?: TokenSourceIO;
+  /** Mutual TLS: the client certificate `http` presents (set by `withClientCertificate`). */
+  clientCertificate?: ClientCertificate;
 }

@@ -30,8 +30,10 @@ export async function resolveEndpoints(
   if (missing.length > 0 && settings.issuer && settings.discovery !== false) {
     assertSecureUrl(settings.issuer, 'issuer', ctx.insecure);
     const found = await discoveryRequest(ctx.http, settings.issuer, ctx.note);
-    if (found) mergeMetadata(endpoints, found.metadata);
-    else ctx.note(`${settings.issuer} has no discovery document; using explicit endpoints only`);
+    if (found) {
+      mergeMetadata(endpoints, found.metadata);
+      if (settings.tls_client_cert) useMtlsAliases(endpoints, found.metadata, settings, ctx);
+    } else ctx.note(`${settings.issuer} has no discovery document; using explicit endpoints only`);
   }
   for (const name of need) {
     const url = endpoints[name];
@@ -55,6 +57,22 @@ function mergeMetadata(endpoints: Endpoints, metadata: AuthServerMetadata): void
   }
   // RFC 9207 §3: the server promises `iss` in every authorization response.
   if (metadata.authorization_response_iss_parameter_supported === true) endpoints.authorization_response_iss_parameter_supported = true;
+}
+
+/**
+ * RFC 8705 §5: a client that presents a certificate uses the metadata's `mtls_endpoint_aliases`
+ * instead of the endpoints they name. An endpoint given explicitly (flag or profile) stays as given.
+ */
+function useMtlsAliases(endpoints: Endpoints, metadata: AuthServerMetadata, settings: Profile, ctx: AppContext): void {
+  const aliases = metadata['mtls_endpoint_aliases'];
+  if (typeof aliases !== 'object' || aliases === null || Array.isArray(aliases)) return;
+  const explicit = settings as Readonly<Record<string, unknown>>;
+  const target = endpoints as Record<string, unknown>;
+  for (const [name, alias] of Object.entries(aliases as Record<string, unknown>)) {
+    if (typeof alias !== 'string' || explicit[name] !== undefined || typeof target[name] !== 'string' || target[name] === alias) continue;
+    target[name] = alias;
+    ctx.note(`mutual TLS: ${name} is the mtls_endpoint_aliases one, ${alias}`);
+  }
 }
 
 export { isLoopbackHost };

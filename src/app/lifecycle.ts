@@ -5,6 +5,7 @@ import { userinfoRequest } from '../oauth/userinfo.js';
 import type { StoreEntry } from '../store/types.js';
 import { acquireToken, withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
 import { authServerAt, connect } from './auth-server.js';
+import { withClientCertificate } from './client-certificate.js';
 import type { AppContext } from './context.js';
 import { resolveEndpoints } from './endpoints.js';
 
@@ -76,7 +77,8 @@ export async function introspectToken(req: AcquireRequest & { token?: string }, 
 export async function fetchUserinfo(req: AcquireRequest, ctx: AppContext): Promise<Record<string, unknown>> {
   const tokens = await acquireToken(req, ctx);
   const { settings } = await storedSession(req, ctx);
-  const as = authServerAt(await resolveEndpoints(settings, ['userinfo_endpoint'], ctx), undefined, ctx);
+  const certified = await withClientCertificate(settings, ctx);
+  const as = authServerAt(await resolveEndpoints(settings, ['userinfo_endpoint'], certified), undefined, certified);
   const first = await userinfoRequest(as, tokens.access_token);
   if (first) return first;
   ctx.note('the userinfo endpoint rejected the access token (401); renewing it once');

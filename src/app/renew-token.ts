@@ -5,12 +5,13 @@ import { tokenRequest } from '../oauth/token-request.js';
 import type { StoreEntry, TokenSet, TokenStore } from '../store/types.js';
 import { withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
 import { authServerAt } from './auth-server.js';
+import { withClientCertificate } from './client-certificate.js';
 import { clientCredentials } from './client.js';
 import type { AppContext } from './context.js';
 import { checkIdToken } from './grants/finish.js';
 import { canRepeatGrant, REPEATABLE_GRANTS } from './grants/repeat.js';
 import { login } from './login.js';
-import { needsRenewal, toTokenSet } from './token-set.js';
+import { certificatePaths, needsRenewal, toTokenSet } from './token-set.js';
 
 export interface RenewRequest extends AcquireRequest {
   /** `token refresh`: renew even when the stored token is fresh. */
@@ -125,7 +126,7 @@ export async function refreshTokenGrant(
   const tokenEndpoint = current.token_endpoint || settings.token_endpoint;
   if (!tokenEndpoint) throw new LoginRequiredError('the stored token set does not say where to refresh it');
   const endpoints = { token_endpoint: tokenEndpoint, ...(current.issuer ? { issuer: current.issuer } : {}) };
-  const res = await tokenRequest(authServerAt(endpoints, client, ctx), {
+  const res = await tokenRequest(authServerAt(endpoints, client, await withClientCertificate(settings, ctx)), {
     grant_type: 'refresh_token',
     refresh_token: current.refresh_token,
     ...params,
@@ -143,6 +144,7 @@ export async function refreshTokenGrant(
       client_auth: client.method,
       grant: current.grant ?? 'refresh_token',
       ...(current.private_key ? { private_key: current.private_key } : {}),
+      ...certificatePaths(settings),
     },
     ctx.now(),
   );

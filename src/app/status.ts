@@ -81,6 +81,8 @@ export async function checkStatus(status: ProfileStatus, input: StatusInput & { 
   ctx.redactor.addSecret(tokens.access_token);
   const { resolveEndpoints } = await import('./endpoints.js');
   const { authServerAt } = await import('./auth-server.js');
+  const { withClientCertificate } = await import('./client-certificate.js');
+  ctx = await withClientCertificate(settings, ctx);
   const endpoints = await resolveEndpoints(settings, ['introspection_endpoint', 'userinfo_endpoint'], ctx, { required: false });
   let active: boolean;
   if (endpoints.introspection_endpoint) {

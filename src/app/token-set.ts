@@ -8,6 +8,19 @@ export interface TokenSetOrigin {
   client_auth: string;
   grant: string;
   private_key?: string;
+  tls_client_cert?: string;
+  tls_client_key?: string;
+}
+
+/**
+ * The client certificate's paths, kept with a token set so a refresh without a profile presents
+ * the same certificate (RFC 8705 §3: a certificate-bound refresh needs it).
+ */
+export function certificatePaths(settings: { tls_client_cert?: string; tls_client_key?: string }): Pick<TokenSetOrigin, 'tls_client_cert' | 'tls_client_key'> {
+  return {
+    ...(settings.tls_client_cert ? { tls_client_cert: settings.tls_client_cert } : {}),
+    ...(settings.tls_client_key ? { tls_client_key: settings.tls_client_key } : {}),
+  };
 }
 
 /** A token response as stored: `expires_in` becomes an absolute `expires_at` (epoch seconds). */

@@ -20,12 +20,19 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = Object.freeze({
   private_key: '--private-key',
   redirect_uri: '--redirect-uri',
   scope: '--scope',
+  tls_client_cert: '--cert',
+  tls_client_key: '--key',
   registration_endpoint: '--registration-url',
 });
 
 type HintFor = (err: OauthctlError) => string | undefined;
 
-const HINTS: Partial<Record<UsageCode | 'callback_timeout' | 'device_code_expired', HintFor>> = {
+const HINTS: Partial<Record<UsageCode | 'callback_timeout' | 'device_code_expired' | 'client_certificate_required' | 'client_certificate_refused', HintFor>> = {
+  client_certificate_invalid: (err) =>
+    err.attribute === 'tls_client_key' ? 'give --key <file>: the unencrypted PEM private key of the --cert certificate' : 'give --cert <file>: a PEM certificate',
+  missing_client_certificate: () => 'give --cert <file> --key <file> (PEM), or choose another --client-auth',
+  client_certificate_required: () => 'give the client certificate with --cert <file> --key <file> (mutual TLS, RFC 8705)',
+  client_certificate_refused: () => 'check that --cert is a certificate this server trusts (its CA, its validity dates) and registered for the client',
   missing_client_id: () => 'give --client-id <id> (or OAUTHCTL_CLIENT_ID), or use a profile',
   missing_client_secret: () => 'give the secret with --client-secret-stdin or OAUTHCTL_CLIENT_SECRET, or use --client-auth none for a public client',
   missing_private_key: () => 'give --private-key <file> (a PEM or JWK file), or choose another --client-auth',

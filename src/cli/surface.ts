@@ -80,6 +80,7 @@ const NARROWED_SERVER_OPTIONS: readonly OptionSpec[] = [
   ...NARROWING_OPTIONS,
 ];
 
+const MTLS_FLAGS = new Set(['--cert', '--key']);
 const ISSUER_OPTION = PROFILE_OPTIONS.find((o) => o.flags.startsWith('--issuer ')) as OptionSpec;
 const profileOption = (flag: string) => PROFILE_OPTIONS.find((o) => o.flags.startsWith(`${flag} `)) as OptionSpec;
 
@@ -263,7 +264,8 @@ export const SURFACE: readonly SurfaceEntry[] = [
     args: '[jwt]',
     summary: 'verify a JWT\'s signature and claims (exit 7 when not valid; "-" reads stdin)',
     options: [
-      ...PROFILE_OPTIONS,
+      // Its `--key` is the verification key, not a TLS client key: no mutual TLS flags here.
+      ...PROFILE_OPTIONS.filter((o) => !MTLS_FLAGS.has(o.flags.split(' ')[0] as string)),
       { flags: '--key <file>', description: 'public key: PEM (key or certificate), JWK or JWKS file' },
       { flags: '--secret-stdin', description: 'HMAC secret from stdin (HS256/384/512)' },
       { flags: '--clock-skew <seconds>', description: 'tolerance for exp and nbf (default 60)' },

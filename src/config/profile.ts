@@ -17,6 +17,10 @@ export interface Profile extends EndpointFields, GrantInputs {
   client_id?: string;
   client_auth?: ClientAuthMethod;
   private_key?: string;
+  /** Mutual TLS (RFC 8705): the client certificate's PEM file (a path; the file is not a secret store). */
+  tls_client_cert?: string;
+  /** Its private key's PEM file (a path, never the key); default: the certificate's file. */
+  tls_client_key?: string;
   scope?: string;
   redirect_uri?: string;
   grant?: Grant;
@@ -50,8 +54,10 @@ export const PROFILE_FIELDS: readonly FieldSpec[] = [
   { field: 'userinfo_endpoint', flag: '--userinfo-url <url>', description: 'userinfo endpoint', url: true },
   { field: 'jwks_uri', flag: '--jwks-uri <url>', description: 'JWKS URI', url: true },
   { field: 'client_id', flag: '--client-id <id>', description: 'client id', env: 'OAUTHCTL_CLIENT_ID' },
-  { field: 'client_auth', flag: '--client-auth <method>', description: 'client_secret_basic|client_secret_post|client_secret_jwt|private_key_jwt|none' },
+  { field: 'client_auth', flag: '--client-auth <method>', description: 'client_secret_basic|client_secret_post|client_secret_jwt|private_key_jwt|tls_client_auth|self_signed_tls_client_auth|none' },
   { field: 'private_key', flag: '--private-key <file>', description: 'PEM or JWK file for private_key_jwt' },
+  { field: 'tls_client_cert', flag: '--cert <file>', description: 'client certificate (PEM) for mutual TLS, RFC 8705' },
+  { field: 'tls_client_key', flag: '--key <file>', description: "the client certificate's private key (PEM; default: the --cert file)" },
   { field: 'scope', flag: '--scope <scopes>', description: 'space-separated scopes' },
   { field: 'audience', flag: '--audience <aud>', description: 'audience parameter' },
   { field: 'resource', flag: '--resource <uri>', description: 'resource indicator (RFC 8707; repeatable)', repeatable: true },

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { ProtocolError, UsageError } from '../errors.js';
-import { toTransportError } from './errors.js';
+import { errorCode, toTransportError } from './errors.js';
 import { proxyFromEnv, proxySettings } from './proxy-env.js';
 import { SECRET_FIELDS, type Redactor } from './redact.js';
-import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+import type { ClientCertificate, HttpClient, HttpRequest, HttpResponse } from './types.js';
 
 export interface HttpClientOptions {
   /** Per request, seconds. */
@@ -36,12 +36,21 @@ const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
  * and `-v` tracing with secrets redacted. undici is imported on first use only.
  */
 export function createHttpClient(options: HttpClientOptions): StreamingHttpClient {
-  let dispatcher: Promise<import('undici').Dispatcher> | undefined;
+  // One agent per client certificate (RFC 8705), '' for none: connections never mix identities.
+  const dispatchers = new Map<string, Promise<import('undici').Dispatcher>>();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
 
-  const getDispatcher = () => (dispatcher ??= buildDispatcher(options));
+  const getDispatcher = (cert: ClientCertificate | undefined) => {
+    const id = cert === undefined ? '' : `${cert.certPath}\0${cert.keyPath}`;
+    let found = dispatchers.get(id);
+    if (found === undefined) {
+      found = buildDispatcher(options, cert);
+      dispatchers.set(id, found);
+    }
+    return found;
+  };
   const proxy = proxySettings(options.env);
-  const direct = !options.cacertPath && !options.insecure && !proxyFromEnv(proxy);
+  const directByDefault = !options.cacertPath && !options.insecure && !proxyFromEnv(proxy);
   // Credentials in a proxy URL are used (undici sends them as Proxy-Authorization), never shown.
   for (const url of [proxy.httpProxy, proxy.httpsProxy]) rememberUrlCredentials(options.redactor, url);
 
@@ -52,7 +61,8 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
    */
   async function send(req: HttpRequest): Promise<{ res: Response; settle: () => void }> {
     // Node's own fetch when nothing needs a custom agent (it honours NODE_EXTRA_CA_CERTS itself);
-    // the undici package, with its agents, for proxies, `--cacert` and `--insecure`.
+    // the undici package, with its agents, for proxies, `--cacert`, `--insecure` and client certificates.
+    const direct = directByDefault && req.clientCertificate === undefined;
     const fetch = direct ? (globalThis.fetch as unknown as typeof import('undici').fetch) : (await import('undici')).fetch;
     const headers: Record<string, string> = { 'user-agent': options.userAgent, ...req.headers };
     let body: string | Uint8Array | undefined;
@@ -77,14 +87,15 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
         headers,
         body,
         redirect: 'manual',
-        ...(direct ? {} : { dispatcher: await getDispatcher() }),
+        ...(direct ? {} : { dispatcher: await getDispatcher(req.clientCertificate) }),
         signal: deadline.signal,
       });
       traceResponseHead(options, res, performance.now() - started);
       return { res: res as unknown as Response, settle };
     } catch (err) {
       settle();
-      throw toTransportError(err, options.redactor.url(req.url), options.timeoutSeconds);
+      const why = await withTlsAlert(err, options, req, proxyFromEnv(proxy));
+      throw toTransportError(why, options.redactor.url(req.url), options.timeoutSeconds, { clientCertificate: req.clientCertificate !== undefined });
     }
   }
 
@@ -114,7 +125,7 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
       } satisfies HttpResponse;
     },
     async close() {
-      if (dispatcher) await (await dispatcher).close();
+      await Promise.all([...dispatchers.values()].map(async (d) => (await d).close()));
     },
   };
 }
@@ -149,13 +160,11 @@ function rememberUrlCredentials(redactor: Redactor, url: string | undefined): vo
   }
 }
 
-async function buildDispatcher(options: HttpClientOptions): Promise<import('undici').Dispatcher> {
+async function buildDispatcher(options: HttpClientOptions, cert: ClientCertificate | undefined): Promise<import('undici').Dispatcher> {
   const { Agent, EnvHttpProxyAgent } = await import('undici');
   // A stream that sends nothing for this long is dead (`call` downloads have no overall deadline).
   const idle = { bodyTimeout: options.timeoutSeconds * 1000, headersTimeout: options.timeoutSeconds * 1000 };
-  const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
-  if (options.insecure) tls.rejectUnauthorized = false;
-  if (options.cacertPath) tls.ca = [...rootCertificates, ...extraCas(options)];
+  const tls = tlsOptions(options, cert);
   const { httpProxy, httpsProxy, noProxy } = proxySettings(options.env);
   if (httpProxy || httpsProxy) {
     return new EnvHttpProxyAgent({
@@ -171,6 +180,32 @@ async function buildDispatcher(options: HttpClientOptions): Promise<import('undi
     });
   }
   return new Agent({ connect: tls, ...idle });
+}
+
+/** CA (`--cacert`), `--insecure`, and the client certificate (RFC 8705 §2). */
+function tlsOptions(options: HttpClientOptions, cert: ClientCertificate | undefined): TlsOptions {
+  const tls: TlsOptions = {};
+  if (options.insecure) tls.rejectUnauthorized = false;
+  // On the direct connection and inside a proxy's tunnel alike.
+  if (cert !== undefined) Object.assign(tls, { cert: cert.cert, key: cert.key });
+  if (options.cacertPath) tls.ca = [...rootCertificates, ...extraCas(options)];
+  return tls;
+}
+
+type TlsOptions = { ca?: string[]; rejectUnauthorized?: boolean; cert?: string; key?: string };
+
+/**
+ * A closed connection to an https:// server reached directly may be a TLS 1.3 alert undici did
+ * not report (a refused or missing client certificate): one bare handshake finds out.
+ */
+async function withTlsAlert(err: unknown, options: HttpClientOptions, req: HttpRequest, proxied: boolean): Promise<unknown> {
+  const code = errorCode(err);
+  if (proxied || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') || !URL.canParse(req.url)) return err;
+  const url = new URL(req.url);
+  if (url.protocol !== 'https:') return err;
+  const { probeTlsAlert } = await import('./tls-probe.js');
+  const alert = await probeTlsAlert(url, tlsOptions(options, req.clientCertificate), options.timeoutSeconds * 1000);
+  return alert === undefined ? err : Object.assign(new Error(`TLS alert from the server (${alert})`, { cause: err }), { code: alert });
 }
 
 /** `--cacert` adds to the default roots; keep NODE_EXTRA_CA_CERTS, which `ca` would otherwise drop. */

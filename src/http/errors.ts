@@ -14,6 +14,22 @@ const TLS_CODES: Record<string, string> = {
   ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed (is this an http:// server?)',
 };
 
+/**
+ * TLS alerts about the client's certificate (RFC 8446 §6.2, RFC 8705 §2). A handshake failure
+ * without a certificate of ours means the server wanted one (TLS 1.2 servers send only that).
+ */
+const CLIENT_CERTIFICATE_REQUIRED = new Set(['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED']);
+const CLIENT_CERTIFICATE_REFUSED = new Set([
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED',
+  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+]);
+const HANDSHAKE_FAILURE = 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE';
+
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
@@ -28,7 +44,7 @@ const NETWORK_CODES: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'the answer stalled (body timeout)',
 };
 
-function errorCode(err: unknown): string | undefined {
+export function errorCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
@@ -48,8 +64,11 @@ function deepestMessage(err: unknown): string {
   return message;
 }
 
-/** Turns whatever fetch threw into a TransportError (exit 4) naming the URL. */
-export function toTransportError(err: unknown, url: string, timeoutSeconds: number): TransportError {
+/**
+ * Turns whatever fetch threw into a TransportError (exit 4) naming the URL. `clientCertificate`:
+ * whether the request presented one (a refused handshake then means a refused certificate).
+ */
+export function toTransportError(err: unknown, url: string, timeoutSeconds: number, opts: { clientCertificate?: boolean } = {}): TransportError {
   if (err instanceof TransportError) return err;
   const name = (err as { name?: string } | undefined)?.name;
   if (name === 'TimeoutError') {
@@ -59,6 +78,12 @@ export function toTransportError(err: unknown, url: string, timeoutSeconds: numb
     });
   }
   const code = errorCode(err);
+  if (code && (CLIENT_CERTIFICATE_REQUIRED.has(code) || (code === HANDSHAKE_FAILURE && !opts.clientCertificate))) {
+    return new TransportError('client_certificate_required', `TLS error reaching ${url}: the server requires a client certificate (${code})`, { cause: err });
+  }
+  if (code && (CLIENT_CERTIFICATE_REFUSED.has(code) || code === HANDSHAKE_FAILURE)) {
+    return new TransportError('client_certificate_refused', `TLS error reaching ${url}: the server refused the client certificate (${code})`, { cause: err });
+  }
   if (code && TLS_CODES[code]) {
     return new TransportError('tls', `TLS error reaching ${url}: ${TLS_CODES[code]} (${code})`, {
       hint: 'give the server\'s CA with --cacert <file> (or NODE_EXTRA_CA_CERTS); --insecure skips verification',

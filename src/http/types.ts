@@ -9,6 +9,18 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** A form body is sent as application/x-www-form-urlencoded. */
   body?: string | URLSearchParams | Uint8Array;
+  /** Mutual TLS (RFC 8705): present this client certificate on the connection. */
+  clientCertificate?: ClientCertificate;
+}
+
+/** A client certificate and its private key, loaded and checked (src/http/client-certificate.ts). */
+export interface ClientCertificate {
+  certPath: string;
+  keyPath: string;
+  /** PEM. */
+  cert: string;
+  /** PEM; never printed. */
+  key: string;
 }
 
 /** A buffered response (bodies are capped; protocol answers are small). */

@@ -3,7 +3,8 @@
  *
  * @see RFC 6749 §2.3.1 (client_secret_basic, client_secret_post), §3.2.1 (client_id for public
  *   clients); RFC 7523 §2.2, §3 (JWT client assertions); OIDC Core §9 (client_secret_jwt,
- *   private_key_jwt)
+ *   private_key_jwt); RFC 8705 §2.1 (tls_client_auth, self_signed_tls_client_auth: the TLS
+ *   client certificate authenticates, the body names the client)
  */
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
@@ -88,6 +89,8 @@ export async function applyClientAuth(creds: ClientCredentials, req: ClientAuthR
       setAssertion(req.body, creds.clientId, assertion);
       return;
     }
+    case 'tls_client_auth':
+    case 'self_signed_tls_client_auth':
     case 'none':
       req.body.set('client_id', creds.clientId);
       return;

@@ -21,6 +21,9 @@ export interface TokenSet {
   client_auth?: string;
   /** For private_key_jwt: the key file's path (never the key), for the same reason. */
   private_key?: string;
+  /** Mutual TLS (RFC 8705): the client certificate's and key's paths (never the key), likewise. */
+  tls_client_cert?: string;
+  tls_client_key?: string;
   /** The grant that obtained the set (`client_credentials`, `authorization_code`, …). */
   grant?: string;
   /** Epoch seconds. */

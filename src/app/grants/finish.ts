@@ -7,7 +7,7 @@ import type { TokenSet } from '../../store/types.js';
 import { claimsOf } from '../claims.js';
 import type { AppContext } from '../context.js';
 import { resolveEndpoints, type Endpoints } from '../endpoints.js';
-import { toTokenSet } from '../token-set.js';
+import { certificatePaths, toTokenSet } from '../token-set.js';
 
 export interface FinishOptions {
   settings: Profile;
@@ -37,6 +37,7 @@ export async function finishLogin(res: TokenResponse, opts: FinishOptions, ctx: 
       client_auth: opts.client.method,
       grant: opts.grant,
       ...(opts.client.method === 'private_key_jwt' && opts.settings.private_key ? { private_key: opts.settings.private_key } : {}),
+      ...certificatePaths(opts.settings),
     },
     ctx.now(),
   );

@@ -34,7 +34,8 @@ export function parseVerifyOptions(input: CommandInput): VerifyOptions {
   }
   return {
     ...(jwt !== undefined ? { jwt } : {}),
-    profileFlags: profileFromFlags(opts),
+    // `--key` is the verification key here, never the profile's TLS client key.
+    profileFlags: profileFromFlags({ ...opts, key: undefined }),
     ...(typeof opts.key === 'string' ? { keyFile: opts.key } : {}),
     secretStdin,
     clockSkewSeconds: opts.clockSkew === undefined ? 60 : parseSeconds(opts.clockSkew, '--clock-skew'),
