@@ -203,9 +203,11 @@ async function withTlsAlert(err: unknown, options: HttpClientOptions, req: HttpR
   if (proxied || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') || !URL.canParse(req.url)) return err;
   const url = new URL(req.url);
   if (url.protocol !== 'https:') return err;
-  const { probeTlsAlert } = await import('./tls-probe.js');
+  const { CLOSED_AFTER_HANDSHAKE, probeTlsAlert } = await import('./tls-probe.js');
   const alert = await probeTlsAlert(url, tlsOptions(options, req.clientCertificate), options.timeoutSeconds * 1000);
-  return alert === undefined ? err : Object.assign(new Error(`TLS alert from the server (${alert})`, { cause: err }), { code: alert });
+  // Closed without a word after the handshake means something only when we presented a certificate.
+  return alert === undefined || (alert === CLOSED_AFTER_HANDSHAKE && req.clientCertificate === undefined)
+    ? err : Object.assign(new Error(`TLS alert from the server (${alert})`, { cause: err }), { code: alert });
 }
 
 /** `--cacert` adds to the default roots; keep NODE_EXTRA_CA_CERTS, which `ca` would otherwise drop. */

@@ -81,6 +81,9 @@ export function toTransportError(err: unknown, url: string, timeoutSeconds: numb
   if (code && (CLIENT_CERTIFICATE_REQUIRED.has(code) || (code === HANDSHAKE_FAILURE && !opts.clientCertificate))) {
     return new TransportError('client_certificate_required', `TLS error reaching ${url}: the server requires a client certificate (${code})`, { cause: err });
   }
+  if (code === 'TLS_CLOSED_AFTER_HANDSHAKE') {
+    return new TransportError('client_certificate_refused', `TLS error reaching ${url}: the server closed the connection right after the TLS handshake, without an answer: it refused the client certificate`, { cause: err });
+  }
   if (code && (CLIENT_CERTIFICATE_REFUSED.has(code) || code === HANDSHAKE_FAILURE)) {
     return new TransportError('client_certificate_refused', `TLS error reaching ${url}: the server refused the client certificate (${code})`, { cause: err });
   }

@@ -19,8 +19,9 @@
  * Where issue 14 plugs in, once each:
  * - DPoP (RFC 9449): a proof header built in `exchange` for every request (`AuthServer.dpop`),
  *   and the `use_dpop_nonce` retry around `send`;
- * - mutual TLS (RFC 8705): `endpointUrl` picks `mtls_endpoint_aliases` when a client
- *   certificate is configured, and the HTTP client gets the certificate's agent;
+ * - mutual TLS (RFC 8705, done): `as.http` presents the client certificate (app/client-certificate.ts),
+ *   and the endpoints already are the `mtls_endpoint_aliases` ones (app/endpoints.ts), so a stored
+ *   token endpoint is the alias too;
  * - RAR (RFC 9396): `authorization_details` added to the parameters of the requests that carry
  *   it (token and PAR), in `exchange`.
  */

@@ -117,6 +117,21 @@ describe('certificate-bound access tokens in call (RFC 8705 §3)', () => {
     expect(other.headers.get('www-authenticate')).toContain('from another certificate');
   });
 
+  it('a renewal without flags goes to the alias with the stored certificate again', async () => {
+    const login = await runCli(ccLogin(m().tlsClient, 'tls_client_auth'), { home: t.home });
+    expect(login.code, login.stderr).toBe(0);
+    const first = await storedAccessToken(t.home);
+    const before = m().aliasRequests['/token'] ?? 0;
+    // More than the token's lifetime left is asked for: a new client_credentials grant.
+    const renewed = await runCli(['token', '--min-ttl', '7200', '--cacert', m().caPath], { home: t.home });
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(renewed.stdout.trim()).not.toBe(first);
+    expect(m().aliasRequests['/token']).toBe(before + 1);
+    const info = await introspectAsServer(t.fixture, renewed.stdout.trim());
+    expect(info).toMatchObject({ active: true, client_id: m().tlsClient.id });
+    expect((info.cnf as Record<string, unknown>)['x5t#S256']).toBeTypeOf('string');
+  });
+
   it('a saved profile with tls_client_cert / tls_client_key works the same', async () => {
     const c = m().tlsClient;
     writeFileSync(
@@ -188,6 +203,19 @@ describe('mutual TLS failures', () => {
     const res = await runCli(['call', 'GET', `${m().strictApiBaseUrl}/people`, '--cacert', m().caPath, '-H', 'Authorization: Bearer x', '-o', 'json'], { home: t.home });
     expect(res.code).toBe(4);
     expect(JSON.parse(res.stderr)).toMatchObject({ error: { code: 'client_certificate_required' } });
+  });
+
+  it('a server that refuses the certificate given: exit 4 saying so', async () => {
+    const s = m().selfSignedClient;
+    const res = await runCli(
+      ['call', 'GET', `${m().strictApiBaseUrl}/people`, '--cacert', m().caPath, '--cert', s.certPath, '--key', s.keyPath, '-H', 'Authorization: Bearer x', '-o', 'json'],
+      { home: t.home },
+    );
+    expect(res.code).toBe(4);
+    const error = (JSON.parse(res.stderr) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('client_certificate_refused');
+    // Node's TLS server closes without an alert: the probe's handshake then gets no answer at all.
+    expect(error.message).toMatch(/refused the client certificate/);
   });
 
   it('the strict API accepts the same call with the certificate', async () => {

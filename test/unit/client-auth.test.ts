@@ -57,10 +57,19 @@ function oidcProviderDecodeBasic(header: string): { clientId: string; clientSecr
 }
 
 describe('methods', () => {
-  it('lists the five SPEC methods', () => {
-    expect([...CLIENT_AUTH_METHODS]).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
+  it('lists the seven SPEC methods', () => {
+    expect([...CLIENT_AUTH_METHODS]).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
+      'tls_client_auth',
+      'self_signed_tls_client_auth',
+      'none',
+    ]);
     expect(isClientAuthMethod('private_key_jwt')).toBe(true);
-    expect(isClientAuthMethod('tls_client_auth')).toBe(false);
+    expect(isClientAuthMethod('tls_client_auth')).toBe(true);
+    expect(isClientAuthMethod('mtls')).toBe(false);
   });
 
   it('defaults to basic with a secret, private_key_jwt with a key, else none', () => {

@@ -100,7 +100,7 @@ describe('bash script', () => {
     expect(script).toContain("'--token-store') echo 'choices auto keychain file none' ;;");
     expect(script).toContain("'--bearer-in') echo 'choices header query form' ;;");
     expect(script).toContain("'completion|0') echo 'choices bash zsh fish' ;;");
-    expect(script).toMatch(/'--cacert'\|'--private-key'\|'--key'\) echo 'file' ;;/);
+    expect(script).toMatch(/'--cacert'\|'--private-key'\|'--cert'\|'--key'\) echo 'file' ;;/);
     expect(script).toMatch(/'token show'\) echo '--reveal .*--profile/);
   });
 
