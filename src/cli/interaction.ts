@@ -26,7 +26,9 @@ export async function cliInteraction(session: Session, flags: InteractionFlags):
   return {
     tell: (message) => session.err(`${message}\n`),
     progress: (message) => {
-      if (session.io.stderrIsTTY) session.err(`\r\x1b[K${session.theme.err.dim(message)}`);
+      if (!session.io.stderrIsTTY) return;
+      session.io.stderr.write('\r\x1b[K'); // our own control: back to the line's start, clear it
+      session.err(session.theme.err.dim(message));
     },
     ...(openBrowser ? { openBrowser } : {}),
     readPastedRedirect: async () => {

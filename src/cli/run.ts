@@ -49,7 +49,7 @@ export async function runCli(rt: Runtime): Promise<number> {
       if (err.exitCode === 0) return 0;
       if (err.code === 'commander.help') {
         // A command group with no sub-command (`oauthctl`, `oauthctl profile`): usage on stderr.
-        io0.stderr.write(commanderErr);
+        io0.printErr(commanderErr);
         return 2;
       }
       err = fromCommander(err);
@@ -59,7 +59,7 @@ export async function runCli(rt: Runtime): Promise<number> {
     const json = session ? session.json : (globals?.output ?? early.output) === 'json';
     const verbose = session ? session.verbose : (globals?.verbose ?? early.verbose) === true;
     const rendered = renderError(err, { json, verbose, scrub: (s) => session?.app.redactor.scrub(s) ?? s });
-    (session?.io ?? io0).stderr.write(rendered.text);
+    (session?.io ?? io0).printErr(rendered.text);
     return rendered.exitCode;
   } finally {
     await session?.close().catch(() => {});

@@ -6,6 +6,7 @@ import { assertProfileName } from '../store/profile-name.js';
 import { UsageError } from '../errors.js';
 import type { StreamingHttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
+import { toJson } from '../json.js';
 import type { IO } from '../io/io.js';
 import { inquirerPrompter, type Prompter } from '../io/prompter.js';
 import { createThemes, type Themes } from '../io/theme.js';
@@ -51,10 +52,11 @@ export interface Session {
   timeoutSeconds?: number;
   /** See Runtime.trapSignals. */
   trapSignals(handler: (signal: NodeJS.Signals) => void): () => void;
-  /** stdout: the answer. */
+  /** stdout: the answer, through the terminal boundary (controls escaped). */
   out(text: string): void;
-  /** stderr: for the human. */
+  /** stderr: for the human, through the terminal boundary. */
   err(text: string): void;
+  /** One JSON document on stdout; C1 controls and DEL escaped too (`\u009b`), any depth. */
   printJson(value: unknown): void;
   config(): Promise<ConfigData>;
   /** `-p` > OAUTHCTL_PROFILE > config.json's current > "default". */
@@ -72,7 +74,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
   const json = globals.output === 'json';
   const home = resolveHome(rt.env, rt.platform, rt.homedir);
   const redactor = new Redactor();
-  const err = (text: string) => void io.stderr.write(text);
+  const err = (text: string) => io.printErr(text);
   const warn = (message: string) => err(`${errTheme.yellow('warning:')} ${redactor.scrub(message)}\n`);
   const note = (message: string) => {
     if (verbose) err(`${errTheme.dim(`* ${redactor.scrub(message)}`)}\n`);
@@ -162,7 +164,7 @@ export async function createSession(globals: GlobalOptions, rt: Runtime): Promis
     ...(globals.timeout !== undefined ? { timeoutSeconds: globals.timeout } : {}),
     out: (text) => io.print(text),
     err,
-    printJson: (value) => io.print(`${JSON.stringify(value, null, 2)}\n`),
+    printJson: (value) => io.print(`${toJson(value, 2)}\n`),
     config: getConfig,
     async profileName() {
       const name = globals.profile ?? rt.env.OAUTHCTL_PROFILE ?? (await getConfig()).current ?? 'default';

@@ -1,5 +1,6 @@
 import { fstatSync, readSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { forPerson } from './terminal.js';
 
 /**
  * The only place that knows about terminals: streams, whether each is a TTY, colour, and
@@ -7,11 +8,17 @@ import type { Readable, Writable } from 'node:stream';
  */
 export interface IO {
   stdin: Readable;
-  /** stdout as a stream, for what is written in pieces (`call` streams its body). */
+  /** stdout as a stream, for data written unchanged (`call` streams its body). */
   stdout: Writable;
+  /** stderr as a stream, for our own terminal controls (a spinner's carriage return). */
   stderr: Writable;
-  /** Writes text to stdout now: the answer of most commands. */
+  /**
+   * Writes text for a person to stdout now: the answer of most commands. Goes through the terminal
+   * boundary (`forPerson`): controls escaped, the theme's colours kept.
+   */
   print(text: string): void;
+  /** The same, on stderr: messages, warnings, errors, traces. */
+  printErr(text: string): void;
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
@@ -97,6 +104,8 @@ export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { c
   const stdinIsTTY = lazy(() => isTTY(0));
   const stdoutIsTTY = lazy(() => isTTY(1));
   const stderrIsTTY = lazy(() => isTTY(2));
+  const stdoutColor = () => opts.color && !noColor && stdoutIsTTY();
+  const stderrColor = () => opts.color && !noColor && stderrIsTTY();
   // Getters: a stream is created, and a descriptor examined, only when a command asks.
   return {
     get stdin() {
@@ -108,7 +117,8 @@ export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { c
     get stderr() {
       return proc.stderr;
     },
-    print: (text) => stdout.print(text),
+    print: (text) => stdout.print(forPerson(text, stdoutColor)),
+    printErr: (text) => void proc.stderr.write(forPerson(text, stderrColor)),
     get stdinIsTTY() {
       return stdinIsTTY();
     },
@@ -120,10 +130,10 @@ export function processIO(proc: NodeJS.Process, stdout: ProcessStdout, opts: { c
     },
     // Each stream's own TTY decides (`oauthctl decode JWT > file` on a terminal: a plain file).
     get stdoutColor() {
-      return opts.color && !noColor && stdoutIsTTY();
+      return stdoutColor();
     },
     get stderrColor() {
-      return opts.color && !noColor && stderrIsTTY();
+      return stderrColor();
     },
     get canPrompt() {
       return stdinIsTTY() && stderrIsTTY();
@@ -191,4 +201,20 @@ export function stripOneNewline(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);
   if (text.endsWith('\n')) return text.slice(0, -1);
   return text;
+}
+
+/** An IO over given streams, none of them a terminal (tests, embedding): the same boundary. */
+export function streamsIO(streams: { stdin: Readable; stdout: Writable; stderr: Writable }): IO {
+  const never = () => false;
+  return {
+    ...streams,
+    print: (text) => void streams.stdout.write(forPerson(text, never)),
+    printErr: (text) => void streams.stderr.write(forPerson(text, never)),
+    stdinIsTTY: false,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdoutColor: false,
+    stderrColor: false,
+    canPrompt: false,
+  };
 }

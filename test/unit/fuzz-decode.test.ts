@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderError } from '../../src/cli/errors.js';
 import { decodeToken } from '../../src/jwt/decode.js';
 import { runCli } from '../../src/cli/run.js';
+import { streamsIO } from '../../src/io/io.js';
 import { errorOutputProblems, FUZZ_SEED, fuzzInput } from './fuzz-arbitraries.js';
 
 /** At least 2,000 in CI; `FUZZ_RUNS=50000` for a deeper run. */
@@ -48,18 +49,7 @@ async function cliInProcess(argv: string[], stdin: string): Promise<{ code: numb
   const code = await runCli({
     argv,
     env: { NO_COLOR: '1', OAUTHCTL_TOKEN_STORE: 'none', OAUTHCTL_HOME: '/nonexistent/oauthctl-fuzz' },
-    makeIO: () => ({
-      stdin: Readable.from([Buffer.from(stdin)]),
-      stdout: out,
-      stderr: err,
-      print: (text) => void out.write(text),
-      stdinIsTTY: false,
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      stdoutColor: false,
-      stderrColor: false,
-      canPrompt: false,
-    }),
+    makeIO: () => streamsIO({ stdin: Readable.from([Buffer.from(stdin)]), stdout: out, stderr: err }),
     platform: 'linux',
     homedir: '/nonexistent',
     now: () => 1_800_000_000_000,

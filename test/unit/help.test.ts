@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { runCli } from '../../src/cli/run.js';
+import { streamsIO } from '../../src/io/io.js';
 
 /** Every command path: `login`, `token show`, `profile add`, … (groups included). */
 function paths(): string[][] {
@@ -23,7 +24,7 @@ async function help(path: string[]): Promise<{ code: number; stdout: string }> {
   const code = await runCli({
     argv: [...path, '--help'],
     env: {},
-    makeIO: () => ({ stdin: new PassThrough(), stdout: sink, stderr: new PassThrough(), print: (text) => void sink.write(text), stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, stdoutColor: false, stderrColor: false, canPrompt: false }),
+    makeIO: () => streamsIO({ stdin: new PassThrough(), stdout: sink, stderr: new PassThrough() }),
     platform: 'linux',
     homedir: '/nonexistent',
     now: () => 0,

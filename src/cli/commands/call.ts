@@ -8,6 +8,7 @@ import { toTransportError } from '../../http/errors.js';
 import { copyBody, readUpTo, type ReadGuard } from '../../io/body-stream.js';
 import { sink } from '../../io/sink.js';
 import { defineCommand } from '../command.js';
+import { forPerson } from '../../io/terminal.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom } from '../settings.js';
 import { checkJsonBody, parseCallOptions, resolveCallUrl, tokenOrigin, type CallOptions } from './call-options.js';
@@ -121,7 +122,7 @@ async function renderText(result: CallResult, session: Session, guard: ReadGuard
   if (include) {
     let head = `HTTP/1.1 ${res.status}${res.statusText ? ` ${res.statusText}` : ''}\n`;
     res.headers.forEach((value, name) => (head += `${name}: ${value}\n`));
-    await out.write(`${head}\n`);
+    await out.write(forPerson(`${head}\n`, () => false)); // the head is for a person; the body is data
   }
   if (!res.body) return;
   const body = res.body as ReadableStream<Uint8Array>;
