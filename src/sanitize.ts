@@ -42,3 +42,13 @@ export function oneLine(text: string, max = Infinity): string {
   const clean = escapeControls(text.replace(/[\t\n\r ]+/g, ' ').trim());
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
+
+/**
+ * An untrusted value in double quotes for one line: JSON string syntax (controls, quotes and
+ * backslashes escaped, C1 and DEL included), whitespace collapsed, capped at `max` characters.
+ */
+export function quoted(text: string, max = Infinity): string {
+  const flat = text.replace(/[\t\n\r ]+/g, ' ').trim();
+  const capped = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return escapeControls(JSON.stringify(capped));
+}

@@ -13,7 +13,9 @@
  * @see OpenID Connect Core 1.0 §3.1.3.7 (ID Token Validation), §2 (ID Token claims)
  */
 import type { JWSHeaderParameters, JWTPayload, JWTVerifyOptions, CryptoKey } from 'jose';
+import { duration } from '../duration.js';
 import { OauthctlError, ProtocolError, type CheckCause, type ProtocolCode } from '../errors.js';
+import { oneLine, quoted } from '../sanitize.js';
 import type { JwksSource } from './jwks.js';
 
 /** The claims of a validated ID token (OIDC Core §2); other claims are kept as sent. */
@@ -193,10 +195,10 @@ export function checkIdTokenExpiry(claims: JWTPayload, nowSeconds: number, skewS
     reject(iat === undefined ? 'no iat claim' : 'iat is not a number', { check: 'checkIdTokenExpiry', attribute: 'iat' });
   }
   if (exp <= nowSeconds - skewSeconds) {
-    reject(`expired ${relative(nowSeconds - exp)} ago`, { check: 'checkIdTokenExpiry', attribute: 'exp', expected: nowSeconds, actual: exp }, CLOCK_HINT);
+    reject(`expired ${duration(nowSeconds - exp)} ago`, { check: 'checkIdTokenExpiry', attribute: 'exp', expected: nowSeconds, actual: exp }, CLOCK_HINT);
   }
   if (iat > nowSeconds + skewSeconds) {
-    reject(`issued in the future (iat is ${relative(iat - nowSeconds)} ahead)`, {
+    reject(`issued in the future (iat is ${duration(iat - nowSeconds)} ahead)`, {
       check: 'checkIdTokenExpiry',
       attribute: 'iat',
       expected: nowSeconds,
@@ -346,10 +348,10 @@ function claimError(err: unknown, nowMs: number): ProtocolError {
     return make(`${claim} is not a number`, { check: 'checkIdTokenExpiry', attribute: claim });
   }
   if (claim === 'exp' && typeof value === 'number') {
-    return make(`expired ${relative(nowSeconds - value)} ago`, { check: 'checkIdTokenExpiry', attribute: 'exp', expected: nowSeconds, actual: value }, CLOCK_HINT);
+    return make(`expired ${duration(nowSeconds - value)} ago`, { check: 'checkIdTokenExpiry', attribute: 'exp', expected: nowSeconds, actual: value }, CLOCK_HINT);
   }
   if (claim === 'nbf' && typeof value === 'number') {
-    return make(`not valid yet (nbf is ${relative(value - nowSeconds)} ahead)`, { check: 'checkIdTokenExpiry', attribute: 'nbf', expected: nowSeconds, actual: value }, CLOCK_HINT);
+    return make(`not valid yet (nbf is ${duration(value - nowSeconds)} ahead)`, { check: 'checkIdTokenExpiry', attribute: 'nbf', expected: nowSeconds, actual: value }, CLOCK_HINT);
   }
   return make(`claim check failed: ${joseMessage(err)}`, { check: 'checkIdTokenExpiry', ...(claim === undefined ? {} : { attribute: claim }) });
 }
@@ -372,22 +374,9 @@ function joseMessage(err: unknown): string {
   return oneLine(message, 120);
 }
 
-/** `3m`, `45s`, `2h`, `3d`: how far apart two instants are. */
-function relative(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 172_800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86_400)}d`;
-}
 
 /** A claim value from the token, quoted, one line, capped (it is untrusted input). */
 function quote(value: string): string {
-  return JSON.stringify(oneLine(value, 100));
+  return quoted(value, 100);
 }
 
-function oneLine(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}

@@ -8,6 +8,7 @@
  *
  * @see RFC 8628 §3.1–3.2 (device authorization request and response), §3.4–3.5 (polling)
  */
+import { duration } from '../duration.js';
 import { OAuthError, TransportError } from '../errors.js';
 import type { HttpResponse } from '../http/types.js';
 import { exchange, type AuthServer, type FormParams } from './pipeline.js';
@@ -197,14 +198,14 @@ const RETRY_HINT = 'run `oauthctl login --grant device_code` again and approve s
 
 /** Our own deadline has passed (RFC 8628 §3.5: the device code is then useless). */
 function deviceCodeExpired(expiresIn: number): TransportError {
-  return new TransportError('device_code_expired', `device code expired: the user did not approve within ${describeSeconds(expiresIn)}`, {
+  return new TransportError('device_code_expired', `device code expired: the user did not approve within ${duration(expiresIn)}`, {
     hint: RETRY_HINT,
   });
 }
 
 /** `--timeout` has passed before the user approved. */
 function approvalTimedOut(seconds: number): TransportError {
-  return new TransportError('timeout', `the user did not approve within ${describeSeconds(seconds)} (the timeout)`, {
+  return new TransportError('timeout', `the user did not approve within ${duration(seconds)} (the timeout)`, {
     hint: 'approve sooner, or raise the timeout',
   });
 }
@@ -326,9 +327,4 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function describeSeconds(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 120) return `${s}s`;
-  return s % 60 === 0 ? `${s / 60}m` : `${Math.floor(s / 60)}m ${s % 60}s`;
-}
 

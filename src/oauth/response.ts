@@ -14,6 +14,7 @@
 import { OAuthError, ProtocolError, type CheckCause, type ProtocolCode } from '../errors.js';
 import type { HttpResponse } from '../http/types.js';
 import { safeUrl } from '../http/safe-url.js';
+import { oneLine } from '../sanitize.js';
 
 /** Where an answer came from, and where tolerated deviations are reported. */
 export interface OAuthResponseContext {
@@ -169,12 +170,6 @@ export function describeEndpoint(ctx: OAuthResponseContext): string {
   return `${ctx.name ?? 'token endpoint'} ${safeUrl(ctx.endpoint)}`;
 }
 
-/** Control characters removed, whitespace collapsed, capped: error lines stay one line. */
-export function oneLine(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

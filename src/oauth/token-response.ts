@@ -12,12 +12,12 @@ import type { HttpResponse } from '../http/types.js';
 import {
   assertSuccessStatus,
   describeEndpoint,
-  oneLine,
   protocolError,
   readOAuthBody,
   throwIfOAuthError,
   type OAuthResponseContext,
 } from './response.js';
+import { oneLine, quoted } from '../sanitize.js';
 
 export type { OAuthResponseContext } from './response.js';
 
@@ -105,7 +105,7 @@ function checkTokenType(body: Record<string, unknown>, res: HttpResponse, ctx: O
   const lower = value.toLowerCase();
   if (lower === 'bearer' || OTHER_ACCEPTED_TOKEN_TYPES.has(lower)) return value;
   const shown = oneLine(value, 40);
-  throw protocolError('token_response_unsupported_token_type', `unsupported token_type ${JSON.stringify(shown)} from ${describeEndpoint(ctx)} (oauthctl uses Bearer tokens)`, { ...cause, actual: shown }, res, ctx);
+  throw protocolError('token_response_unsupported_token_type', `unsupported token_type ${quoted(value, 40)} from ${describeEndpoint(ctx)} (oauthctl uses Bearer tokens)`, { ...cause, actual: shown }, res, ctx);
 }
 
 /** The longest `expires_in` believed: ten years (SPEC "Safety": numbers from servers). */
@@ -168,6 +168,6 @@ function readOptionalToken(body: Record<string, unknown>, name: 'refresh_token' 
 /** A short, secret-free description of an unexpected scalar (expires_in is not a secret). */
 function describeScalar(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return oneLine(String(value), 24);
-  if (typeof value === 'string') return JSON.stringify(oneLine(value, 20));
+  if (typeof value === 'string') return quoted(value, 20);
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
