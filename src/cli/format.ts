@@ -1,6 +1,8 @@
 /** Rendering helpers for text output. */
 import { duration } from '../duration.js';
 import type { Theme } from '../io/theme.js';
+import { toJson } from '../json.js';
+import { escapeControls } from '../sanitize.js';
 
 export { duration };
 
@@ -32,15 +34,29 @@ export function timeVerbs(claim: string): { future: string; past: string } {
 
 /**
  * A document's fields as a person reads them: one `name  value` line per field present (names
- * padded and bold; a list's items joined by spaces), in the order given.
+ * padded and bold; a list of strings joined by spaces, anything else as JSON), in the order given.
  */
 export function fieldTable(doc: Readonly<Record<string, unknown>>, names: readonly string[], theme: Pick<Theme, 'bold'>): string {
-  const rows: [string, string][] = [];
+  const rows: [string, unknown][] = [];
   for (const name of names) {
     const value = doc[name];
     if (typeof value === 'string') rows.push([name, value]);
-    else if (Array.isArray(value)) rows.push([name, value.join(' ')]);
+    else if (Array.isArray(value)) rows.push([name, value.every((v) => typeof v === 'string') ? value.join(' ') : value]);
   }
-  const width = Math.max(0, ...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${theme.bold(k.padEnd(width))}  ${v}\n`).join('');
+  return rows.length === 0 ? '' : table(rows, theme.bold);
+}
+
+/**
+ * An untrusted value in a one-line cell: a string as it is, anything else as compact JSON; line
+ * feeds and every other control escaped (`\u000a`), so a value can never forge a line.
+ */
+export function cell(value: unknown): string {
+  return escapeControls(typeof value === 'string' ? value : toJson(value));
+}
+
+/** `key  value` rows, keys padded to one width; both sides are cells (untrusted text). */
+export function table(rows: [string, unknown][], bold: (text: string) => string): string {
+  const keys = rows.map(([k]) => cell(k));
+  const width = Math.max(0, ...keys.map((k) => k.length));
+  return rows.map(([, v], i) => `${bold((keys[i] as string).padEnd(width))}  ${cell(v)}`).join('\n') + '\n';
 }

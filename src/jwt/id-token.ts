@@ -12,6 +12,7 @@
  *
  * @see OpenID Connect Core 1.0 §3.1.3.7 (ID Token Validation), §2 (ID Token claims)
  */
+import type { KeyObject } from 'node:crypto';
 import type { JWSHeaderParameters, JWTPayload, JWTVerifyOptions, CryptoKey } from 'jose';
 import { duration } from '../duration.js';
 import { OauthctlError, ProtocolError, type CheckCause, type ProtocolCode } from '../errors.js';
@@ -89,7 +90,7 @@ export async function validateIdToken(idToken: string, expected: IdTokenExpectat
   };
   let payload: JWTPayload;
   try {
-    payload = await verifySignature(idToken, expected.jwks, options, jose.jwtVerify);
+    payload = await verifySignature(idToken, expected.jwks.getKey, options, jose.jwtVerify);
   } catch (err) {
     throw translateJoseError(err, header, expected.jwks, nowMs);
   }
@@ -279,18 +280,22 @@ function readHeader(idToken: string, decodeProtectedHeader: Jose['decodeProtecte
   }
 }
 
+/** What jose's `jwtVerify` takes as a key: a key, a shared secret, or a resolver (a JWKS). */
+export type JoseKey = JwksSource['getKey'] | CryptoKey | KeyObject | Uint8Array;
+
 /**
- * jose's `jwtVerify` with the JWKS as key resolver. When several keys match (no `kid`), each is
- * tried in turn, as jose's `ERR_JWKS_MULTIPLE_MATCHING_KEYS` invites.
+ * jose's `jwtVerify` (signature, then the claims `options` ask for). When a resolver finds several
+ * matching keys (no `kid`), each is tried in turn, as jose's `ERR_JWKS_MULTIPLE_MATCHING_KEYS`
+ * invites. Shared by ID-token validation and `verify`.
  */
-async function verifySignature(
+export async function verifySignature(
   idToken: string,
-  jwks: JwksSource,
+  key: JoseKey,
   options: JWTVerifyOptions,
   jwtVerify: Jose['jwtVerify'],
 ): Promise<JWTPayload> {
   try {
-    return (await jwtVerify(idToken, jwks.getKey, options)).payload;
+    return (await jwtVerify(idToken, key as JwksSource['getKey'], options)).payload;
   } catch (err) {
     if (codeOf(err) !== 'ERR_JWKS_MULTIPLE_MATCHING_KEYS' || !isAsyncIterable(err)) throw err;
     for await (const key of err as AsyncIterable<CryptoKey>) {

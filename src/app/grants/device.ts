@@ -1,4 +1,5 @@
 import { deviceAuthorizationRequest, pollDeviceToken } from '../../oauth/device.js';
+import { oneLine } from '../../sanitize.js';
 import type { TokenSet } from '../../store/types.js';
 import { connect } from '../auth-server.js';
 import type { AppContext } from '../context.js';
@@ -19,11 +20,13 @@ export async function deviceCodeGrant(req: LoginRequest, ctx: AppContext, io: In
     extra: { audience: settings.audience, resource: settings.resource },
   });
   ctx.redactor.addSecret(auth.device_code);
-  io.tell(`\nTo sign in, visit ${auth.verification_uri}\nand enter the code:  ${auth.user_code}\n`);
+  // Untrusted: the URIs are shown as re-serialised (they are http(s) URLs), the code on one line.
+  io.tell(`\nTo sign in, visit ${new URL(auth.verification_uri).href}\nand enter the code:  ${oneLine(auth.user_code, 100)}\n`);
   if (auth.verification_uri_complete && io.openBrowser) {
+    const complete = new URL(auth.verification_uri_complete).href;
     try {
-      await io.openBrowser(auth.verification_uri_complete);
-      io.tell(`Opened ${auth.verification_uri_complete} in the browser.`);
+      await io.openBrowser(complete);
+      io.tell(`Opened ${complete} in the browser.`);
     } catch (err) {
       io.tell(`Could not open a browser (${(err as Error).message}).`);
     }

@@ -1,5 +1,6 @@
 import { decodeToken, TIME_CLAIMS } from '../../jwt/decode.js';
-import { isoDate, relative, timeVerbs } from '../format.js';
+import { toJson } from '../../json.js';
+import { cell, isoDate, relative, timeVerbs } from '../format.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 import { tokenArgument } from '../token-input.js';
@@ -25,14 +26,14 @@ export async function run(opts: DecodeOptions, session: Session): Promise<void> 
     return;
   }
   const t = session.theme.out;
-  const lines: string[] = [t.bold('Header'), indent(JSON.stringify(decoded.header, null, 2))];
+  const lines: string[] = [t.bold('Header'), indent(toJson(decoded.header, 2))];
   if (decoded.kind === 'jwe') {
     lines.push('', t.dim('Encrypted token (JWE): the payload cannot be read without the key.'));
     session.out(`${lines.join('\n')}\n`);
     return;
   }
   lines.push('', t.bold('Payload'));
-  lines.push(indent(decoded.payloadIsJson ? JSON.stringify(decoded.payload, null, 2) : String(decoded.payload)));
+  lines.push(indent(decoded.payloadIsJson ? toJson(decoded.payload, 2) : cell(decoded.payload)));
   if (decoded.payloadIsJson && decoded.payload && typeof decoded.payload === 'object') {
     const claims = decoded.payload as Record<string, unknown>;
     const now = Math.floor(session.app.now() / 1000);

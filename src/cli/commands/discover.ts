@@ -55,7 +55,9 @@ export async function run(opts: DiscoverOptions, session: Session): Promise<void
 /** `-o json`: the document as served; text: its main fields, and where it came from. */
 function printDocument(session: Session, found: { metadata: Readonly<Record<string, unknown>>; raw: string; url: string }, fields: readonly string[]): void {
   if (session.json) {
-    session.out(found.raw.endsWith('\n') ? found.raw : `${found.raw}\n`);
+    // As served; it parsed, so a tab or carriage return in it is whitespace between tokens.
+    const raw = found.raw.replace(/\r\n?/g, '\n').replace(/\t/g, '  ');
+    session.out(raw.endsWith('\n') ? raw : `${raw}\n`);
     return;
   }
   session.out(fieldTable(found.metadata, fields, session.theme.out));

@@ -1,5 +1,5 @@
 import { introspectToken } from '../../app/lifecycle.js';
-import { isoDate, relative, timeVerbs } from '../format.js';
+import { isoDate, relative, table, timeVerbs } from '../format.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom, parseTokenCommandOptions, type TokenCommandOptions } from '../settings.js';
@@ -27,10 +27,10 @@ export async function run(opts: IntrospectOptions, session: Session): Promise<vo
   }
   const t = session.theme.out;
   const now = Math.floor(session.app.now() / 1000);
-  const rows: [string, string][] = [['active', info.active ? t.green('true') : t.red('false')]];
+  const rows: [string, unknown][] = [['active', info.active ? t.green('true') : t.red('false')]];
   for (const name of ['sub', 'client_id', 'username', 'scope', 'token_type', 'aud', 'iss'] as const) {
     const value = info[name];
-    if (value !== undefined) rows.push([name, Array.isArray(value) ? value.join(' ') : String(value)]);
+    if (value !== undefined) rows.push([name, Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(' ') : value]);
   }
   for (const name of ['exp', 'iat', 'nbf'] as const) {
     const value = info[name];
@@ -38,8 +38,7 @@ export async function run(opts: IntrospectOptions, session: Session): Promise<vo
       rows.push([name, `${isoDate(value)} (${relative(value, now, timeVerbs(name))})`]);
     }
   }
-  const width = Math.max(...rows.map(([k]) => k.length));
-  session.out(rows.map(([k, v]) => `${t.bold(k.padEnd(width))}  ${v}`).join('\n') + '\n');
+  session.out(table(rows, t.bold));
 }
 
 export const command = defineCommand(parseIntrospectOptions, run);

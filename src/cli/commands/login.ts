@@ -5,7 +5,8 @@ import { tokenSetJson } from '../../app/token-set.js';
 import { UsageError } from '../../errors.js';
 import { readAll, stripOneNewline } from '../../io/io.js';
 import type { TokenSet } from '../../store/types.js';
-import { isoDate, relative } from '../format.js';
+import { quoted } from '../../sanitize.js';
+import { cell, isoDate, relative } from '../format.js';
 import { checkGrantInputs } from '../grant-inputs.js';
 import { cliInteraction } from '../interaction.js';
 import { defineCommand, type CommandInput } from '../command.js';
@@ -140,10 +141,10 @@ export const command = defineCommand(parseLoginOptions, run);
 function summary(tokens: TokenSet, profile: string, session: Session, username: string | undefined): string {
   const now = Math.floor(session.app.now() / 1000);
   const who = tokens.grant === 'client_credentials' ? `client ${tokens.client_id}` : (bestSubject(tokens, username) ?? `client ${tokens.client_id}`);
-  const scope = tokens.scope ? `scope "${tokens.scope}"` : 'no scope reported';
+  const scope = tokens.scope ? `scope ${quoted(tokens.scope)}` : 'no scope reported';
   const expiry =
     tokens.expires_at === null || tokens.expires_at === undefined
       ? 'expiry unknown'
       : `${relative(tokens.expires_at, now, { future: 'expires', past: 'expired' })} (${isoDate(tokens.expires_at)})`;
-  return `${session.theme.err.green('✓')} Logged in as ${who}, profile ${profile}: ${scope}, ${expiry}`;
+  return `${session.theme.err.green('✓')} Logged in as ${cell(who)}, profile ${profile}: ${scope}, ${expiry}`;
 }

@@ -1,6 +1,7 @@
 import { assertProfileName } from '../../config/profile.js';
 import { UsageError } from '../../errors.js';
 import { defineCommand, type CommandInput } from '../command.js';
+import { table } from '../format.js';
 import type { Session } from '../session.js';
 
 export interface ProfileShowOptions {
@@ -22,10 +23,8 @@ export async function run(opts: ProfileShowOptions, session: Session): Promise<v
     session.printJson({ name, current: config.current === name, ...profile });
     return;
   }
-  const rows = Object.entries(profile).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as const);
-  const width = Math.max(4, ...rows.map(([k]) => k.length));
-  session.out(`${session.theme.out.bold('name'.padEnd(width))}  ${name}${config.current === name ? ' (current)' : ''}\n`);
-  for (const [k, v] of rows) session.out(`${session.theme.out.bold(k.padEnd(width))}  ${v}\n`);
+  const rows: [string, unknown][] = [['name', `${name}${config.current === name ? ' (current)' : ''}`], ...Object.entries(profile)];
+  session.out(table(rows, session.theme.out.bold));
 }
 
 export const command = defineCommand(parseProfileShowOptions, run);

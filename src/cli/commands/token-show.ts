@@ -1,7 +1,7 @@
 import { subjectOf } from '../../app/claims.js';
 import { secondsLeft } from '../../app/token-set.js';
 import { LoginRequiredError } from '../../errors.js';
-import { isoDate, relative } from '../format.js';
+import { isoDate, relative, table } from '../format.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 
@@ -55,7 +55,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
     left === null
       ? 'unknown (the server sent no expires_in)'
       : `${isoDate(tokens.expires_at as number)} (${relative(tokens.expires_at as number, now, { future: 'expires', past: 'expired' })})`;
-  const rows: [string, string][] = [
+  const rows: [string, unknown][] = [
     ['Profile', profile],
     ['Issuer', tokens.issuer ?? tokens.token_endpoint ?? '-'],
     ['Client', tokens.client_id ?? '-'],
@@ -71,8 +71,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
     ['ID token', tokens.id_token ? (reveal ? tokens.id_token : 'present') : 'none'],
     ['Store', store.location],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  session.out(rows.map(([k, v]) => `${t.bold(k.padEnd(width))}  ${v}`).join('\n') + '\n');
+  session.out(table(rows, t.bold));
 }
 
 export const command = defineCommand(parseTokenShowOptions, run);

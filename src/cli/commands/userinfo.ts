@@ -1,5 +1,6 @@
 import { fetchUserinfo } from '../../app/lifecycle.js';
 import { defineCommand, type CommandInput } from '../command.js';
+import { table } from '../format.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom, parseTokenCommandOptions, type TokenCommandOptions } from '../settings.js';
 
@@ -16,10 +17,7 @@ export async function run(opts: UserinfoOptions, session: Session): Promise<void
     session.printJson(claims);
     return;
   }
-  const width = Math.max(...Object.keys(claims).map((k) => k.length));
-  for (const [name, value] of Object.entries(claims)) {
-    session.out(`${session.theme.out.bold(name.padEnd(width))}  ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
-  }
+  session.out(table(Object.entries(claims), session.theme.out.bold));
 }
 
 export const command = defineCommand(parseUserinfoOptions, run);

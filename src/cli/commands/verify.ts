@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { readAll, stripOneNewline } from '../../io/io.js';
 import { assertValid, verifyJwt } from '../../jwt/verify.js';
 import { defineCommand, type CommandInput } from '../command.js';
-import { isoDate, relative, timeVerbs } from '../format.js';
+import { cell, isoDate, relative, timeVerbs } from '../format.js';
 import { parseSeconds } from '../globals.js';
 import type { Session } from '../session.js';
 import { profileFromFlags, resolveSettings } from '../settings.js';
@@ -76,9 +76,9 @@ export async function run(opts: VerifyOptions, session: Session): Promise<void> 
   if (session.json) return;
   const claims = result.payload as Record<string, unknown>;
   const now = Math.floor(session.app.now() / 1000);
-  const lines = [`${session.theme.out.green('✓')} valid: ${String(result.header.alg)} signature${result.header.kid ? ` (kid ${String(result.header.kid)})` : ''}`];
+  const lines = [`${session.theme.out.green('✓')} valid: ${cell(result.header.alg)} signature${result.header.kid ? ` (kid ${cell(result.header.kid)})` : ''}`];
   for (const name of ['iss', 'sub', 'aud'] as const) {
-    if (claims[name] !== undefined) lines.push(`  ${name.padEnd(4)} ${typeof claims[name] === 'string' ? claims[name] : JSON.stringify(claims[name])}`);
+    if (claims[name] !== undefined) lines.push(`  ${name.padEnd(4)} ${cell(claims[name])}`);
   }
   if (typeof claims.exp === 'number') lines.push(`  exp  ${isoDate(claims.exp)} (${relative(claims.exp, now, timeVerbs('exp'))})`);
   session.out(`${lines.join('\n')}\n`);
