@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { InterruptedError } from './errors.js';
+import { withholdSecretsFromChildren } from './io/child-env.js';
 import { processIO, processStdout } from './io/io.js';
 
 declare const OAUTHCTL_VERSION: string | undefined;
@@ -42,10 +43,13 @@ export async function main(): Promise<void> {
     stdout.print(`${VERSION}\n`); // the one answer that needs nothing loaded
     return;
   }
+  // The run reads its own copy; children (the browser, `open`) get the environment without secrets.
+  const env = { ...process.env };
+  withholdSecretsFromChildren(process.env);
   const { runCli } = await import('./cli/run.js');
   const code = await runCli({
     argv,
-    env: process.env,
+    env,
     makeIO: (opts) => processIO(process, stdout, opts),
     platform: process.platform,
     homedir: homedir(),

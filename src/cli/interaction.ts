@@ -21,7 +21,7 @@ export async function cliInteraction(session: Session, flags: InteractionFlags):
   let openBrowser: BrowserOpener | undefined;
   if (flags.browser !== false) {
     const command = flags.browserCommand ?? session.env.OAUTHCTL_BROWSER ?? session.env.BROWSER;
-    openBrowser = command ? await commandOpener(command) : systemOpener;
+    openBrowser = command ? await commandOpener(command, session.env) : systemOpener;
   }
   return {
     tell: (message) => session.err(`${message}\n`),
