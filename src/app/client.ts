@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Profile } from '../config/profile.js';
 import { UsageError } from '../errors.js';
 import { defaultClientAuthMethod, type ClientAuthMethod, type ClientCredentials } from '../oauth/client-auth.js';
-import { loadPrivateKey, type LoadedKey } from '../oauth/keys.js';
+import { loadPrivateKey, readKeyFile, type LoadedKey } from '../oauth/keys.js';
 
 /** Who we are to the authorization server: client id, authentication method, secret or key. */
 export async function clientCredentials(settings: Profile, clientSecret: string | undefined): Promise<ClientCredentials> {
@@ -29,13 +28,7 @@ export async function clientCredentials(settings: Profile, clientSecret: string 
 
 /** Reads and parses a PEM or JWK private key file (client authentication, self-signed assertions). */
 export async function loadPrivateKeyFile(path: string): Promise<LoadedKey> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read private key ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  return loadPrivateKey(text, path);
+  return loadPrivateKey(await readKeyFile(path, 'private key'), path);
 }
 
 /** Whether the configured client authentication needs a client secret. */

@@ -1,13 +1,22 @@
 /**
- * Loading the client's private key for `private_key_jwt` (RFC 7523 §2.2, OIDC Core §9).
+ * The one key loader: key files as developers have them (PEM or JWK / JWKS), for signing and for
+ * verifying.
  *
- * Accepts what developers have at hand: a PKCS#8 PEM, a PKCS#1 (`RSA PRIVATE KEY`) or SEC1
- * (`EC PRIVATE KEY`) PEM, a private JWK, or a JWKS holding exactly one private key. The signing
- * algorithm comes from the JWK's `alg`, else from the key type (RSA → RS256, RSA-PSS → PS256,
- * P-256/384/521 → ES256/384/512, Ed25519 → EdDSA). Pure: the caller reads the file.
+ * - `loadPrivateKey`: the client's private key for `private_key_jwt` (RFC 7523 §2.2, OIDC Core
+ *   §9): a PKCS#8 PEM, a PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`) PEM, a private
+ *   JWK, or a JWKS holding exactly one private key. The signing algorithm comes from the JWK's
+ *   `alg`, else from the key type (RSA → RS256, RSA-PSS → PS256, P-256/384/521 → ES256/384/512,
+ *   Ed25519 → EdDSA).
+ * - `loadVerificationKey`: `verify --key`: a PEM public key, certificate or private key, a JWK, a
+ *   JWK Set (RFC 7517 §5), or an `oct` JWK (a shared secret).
+ *
+ * Both read the text the same way (`readKeyText`): a BOM and surrounding blank lines ignored, JSON
+ * when it starts with `{`, else PEM. `readKeyFile` is the one place that reads a key file.
  */
-import { createPrivateKey, type KeyObject, type webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, type webcrypto } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import type { VerificationKey } from '../jwt/verify.js';
 
 /** A private key ready for jose's `SignJWT.sign`. */
 export interface LoadedKey {
@@ -41,21 +50,78 @@ const KEY_HINT = '--private-key takes a PEM private key (PKCS#8, PKCS#1 or SEC1)
  *   JWK, a JWKS with zero or several private keys, an RSA key under 2048 bits.
  */
 export async function loadPrivateKey(text: string, source: string): Promise<LoadedKey> {
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
-  if (trimmed.startsWith('{')) return loadJwkText(trimmed, source);
-  if (trimmed.includes('-----BEGIN')) return loadPem(trimmed, source);
+  const read = readKeyText(text, (why) => keyError(source, why));
+  if (read.kind === 'jwk') return loadPrivateJwk(read.json, source);
+  if (read.kind === 'pem') return loadPem(read.pem, source);
   throw keyError(source, 'is neither a PEM private key nor a JWK');
 }
 
-async function loadJwkText(text: string, source: string): Promise<LoadedKey> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw keyError(source, `is not valid JSON (${cause instanceof Error ? cause.message : 'parse error'})`);
+/**
+ * `verify --key`: the key to verify with. A JWK Set becomes a local key resolver (the token's
+ * `kid`/`alg` pick the key), an `oct` JWK a shared secret, anything else a public key (from a
+ * private one when that is what the file holds).
+ *
+ * @throws UsageError (`invalid_key`) naming `source`.
+ */
+export async function loadVerificationKey(text: string, source: string): Promise<VerificationKey> {
+  const bad = (why: string) => new UsageError(`key file ${source}: ${why}`, { code: 'invalid_key' });
+  const read = readKeyText(text, () => bad('not valid JSON'));
+  if (read.kind === 'jwk') {
+    const json = read.json;
+    if (Array.isArray(json.keys)) {
+      const { createLocalJWKSet } = await import('jose');
+      try {
+        return { kind: 'public', key: createLocalJWKSet(json as unknown as Parameters<typeof createLocalJWKSet>[0]), source };
+      } catch {
+        throw bad('not a JWK Set');
+      }
+    }
+    if (json.kty === 'oct') {
+      if (typeof json.k !== 'string') throw bad('an "oct" JWK without "k"');
+      return { kind: 'secret', secret: Buffer.from(json.k, 'base64url') };
+    }
+    try {
+      return { kind: 'public', key: createPublicKey({ key: json as never, format: 'jwk' }), source };
+    } catch (err) {
+      throw bad(`not a usable JWK (${errorText(err)})`);
+    }
   }
-  if (!isObject(parsed)) throw keyError(source, 'is not a JWK object');
+  try {
+    return { kind: 'public', key: createPublicKey(read.kind === 'pem' ? read.pem : read.text), source };
+  } catch {
+    throw bad('not a PEM public key, certificate or private key, nor a JWK');
+  }
+}
 
+/** Reads a key file; `what` names it in the error ("private key", "key file"). */
+export async function readKeyFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+type KeyText = { kind: 'jwk'; json: Record<string, unknown> } | { kind: 'pem'; pem: string } | { kind: 'other'; text: string };
+
+/** A key file's text: a JSON object (JWK or JWK Set), a PEM, or something else. */
+function readKeyText(text: string, notJson: (why: string) => UsageError): KeyText {
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (cause) {
+      throw notJson(`is not valid JSON (${cause instanceof Error ? cause.message : 'parse error'})`);
+    }
+    if (!isObject(parsed)) throw notJson('is not a JWK object');
+    return { kind: 'jwk', json: parsed };
+  }
+  if (trimmed.includes('-----BEGIN')) return { kind: 'pem', pem: trimmed };
+  return { kind: 'other', text: trimmed };
+}
+
+async function loadPrivateJwk(parsed: Record<string, unknown>, source: string): Promise<LoadedKey> {
   let jwk: Record<string, unknown> = parsed;
   if (Array.isArray(parsed.keys)) {
     const privateKeys = parsed.keys.filter((k): k is Record<string, unknown> => isObject(k) && 'd' in k);
