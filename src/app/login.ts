@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { TokenSet, TokenTarget } from '../store/types.js';
 import type { AppContext } from './context.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
+import { implicitGrant } from './grants/implicit.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { deviceCodeGrant } from './grants/device.js';
 import { passwordGrant } from './grants/password.js';
@@ -42,7 +43,8 @@ export async function login(req: LoginRequest, ctx: AppContext, io?: Interaction
     case 'device_code':
       if (!io) throw new UsageError(`the ${req.grant} grant needs a user`);
       if (req.grant === 'device_code') return deviceCodeGrant(req, ctx, io);
-      return authorizationCodeGrant(req, ctx, io, req.grant === 'implicit');
+      if (req.grant === 'implicit') return implicitGrant(req, ctx, io);
+      return authorizationCodeGrant(req, ctx, io);
     case 'refresh_token':
       throw new UsageError('use `oauthctl token refresh` to refresh the stored token set');
     default:

@@ -1,6 +1,6 @@
 /**
- * The redirect listener of the authorization-code flow (and of the legacy implicit flow): an HTTP
- * server on the loopback interface that waits for the one authorization response.
+ * The redirect listener of the browser flows: an HTTP server on the loopback interface that waits
+ * for the one authorization response (the legacy implicit flow plugs in its `relay`).
  *
  * It knows nothing about tokens. It binds 127.0.0.1 only (never 0.0.0.0 or ::), accepts `GET` on
  * the callback path, hands the parameters to the caller's {@link CallbackCheck}, delivers the first
@@ -9,7 +9,7 @@
  *
  * @see RFC 8252 §7.3 (loopback interface redirection: `http://127.0.0.1:{port}/{path}`, any port)
  * @see RFC 8252 §8.3 (bind the loopback interface only; prefer the IP literal to `localhost`)
- * @see RFC 6749 §4.1.2 (authorization response in the query), §4.2.2 (implicit: in the fragment)
+ * @see RFC 6749 §4.1.2 (authorization response in the query)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -18,7 +18,6 @@ import {
   alreadyDonePage,
   authorizationErrorPage,
   badRequestPage,
-  implicitRelayPage,
   internalErrorPage,
   methodNotAllowedPage,
   notFoundPage,
@@ -27,7 +26,6 @@ import {
   rejectedCallbackPage,
   successPage,
   tooLargePage,
-  unsupportedMediaTypePage,
 } from './pages.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -39,6 +37,16 @@ export interface CallbackCheck {
   (params: URLSearchParams): { ok: true } | { ok: false; reason: string };
 }
 
+/** How a response that is not in the query reaches the listener: a page that relays it back. */
+export interface CallbackRelay {
+  /** Methods the relay uses besides GET. */
+  readonly methods: readonly string[];
+  /** The answer to a GET of the callback path without a query. */
+  page(): Page;
+  /** The relayed parameters from a request using one of `methods`, or the page to answer instead. */
+  receive(req: IncomingMessage, budget: number): Promise<{ params: URLSearchParams } | { page: Page; close: boolean } | 'aborted'>;
+}
+
 export interface LoopbackOptions {
   /** The port to bind on 127.0.0.1; 0 picks an ephemeral one (RFC 8252 §7.3 allows any port). */
   port: number;
@@ -47,11 +55,11 @@ export interface LoopbackOptions {
   /** Run on every callback; the first one it accepts is delivered. */
   check: CallbackCheck;
   /**
-   * Legacy implicit flow (RFC 6749 §4.2.2): the response is in the URL fragment, which browsers do
-   * not send. A GET of the path without a query answers a page whose script POSTs the fragment
-   * back (form-encoded) to the same path; that body is then handled like a GET query.
+   * For a response the browser does not put in the query (the implicit flow's fragment:
+   * `fragmentRelay` in implicit-relay.ts): answers a GET of the path without a query, and reads the
+   * parameters it relays back. Without one, only `GET` with a query is a callback.
    */
-  implicit?: boolean;
+  relay?: CallbackRelay;
   /** Abort closes the listener and rejects `result` with `signal.reason`. */
   signal?: AbortSignal;
   /** Cap on a request's headers (HTTP 431) and headers + body (HTTP 413). Default 16 KiB. */
@@ -202,7 +210,7 @@ export async function startLoopback(opts: LoopbackOptions): Promise<Loopback> {
     if (url.pathname === '/favicon.ico') return send(res, quietNotFound(), phase === 'done');
     if (url.pathname !== path) return send(res, notFoundPage(), phase === 'done');
 
-    const allow = opts.implicit ? ['GET', 'POST'] : ['GET'];
+    const allow = ['GET', ...(opts.relay?.methods ?? [])];
     if (!allow.includes(req.method ?? '')) return send(res, methodNotAllowedPage(allow), phase === 'done');
 
     const bodyBudget = maxRequestBytes - headerBytes(req);
@@ -210,15 +218,14 @@ export async function startLoopback(opts: LoopbackOptions): Promise<Loopback> {
     if (!Number.isFinite(declared) || declared > bodyBudget) return send(res, tooLargePage(413), true);
 
     let params: URLSearchParams;
-    if (req.method === 'POST') {
-      if (!isFormEncoded(req.headers['content-type'])) return send(res, unsupportedMediaTypePage(), phase === 'done');
-      const body = await readBody(req, bodyBudget);
-      if (body === 'aborted') return void res.destroy();
-      if (body === 'too_large') return send(res, tooLargePage(413), true);
-      params = new URLSearchParams(body);
-    } else if (opts.implicit && url.search === '') {
+    if (req.method !== 'GET' && opts.relay) {
+      const relayed = await opts.relay.receive(req, bodyBudget);
+      if (relayed === 'aborted') return void res.destroy();
+      if ('page' in relayed) return send(res, relayed.page, relayed.close || phase === 'done');
+      params = relayed.params;
+    } else if (opts.relay && url.search === '') {
       if (phase === 'done') return send(res, alreadyDonePage(), true);
-      return send(res, implicitRelayPage(), false);
+      return send(res, opts.relay.page(), false);
     } else {
       params = url.searchParams;
     }
@@ -290,36 +297,6 @@ function headerBytes(req: IncomingMessage): number {
   return total;
 }
 
-/**
- * Reads the body as UTF-8. `too_large` past `limit` bytes (the rest is discarded, not destroyed,
- * so the 413 page can still be written); `aborted` when the client went away first.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<string | 'too_large' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (outcome: string | 'too_large' | 'aborted'): void => {
-      req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
-      resolve(outcome);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      finish('too_large');
-      req.resume();
-    };
-    const onEnd = (): void => finish(Buffer.concat(chunks).toString('utf8'));
-    const onAbort = (): void => finish('aborted');
-    req.on('data', onData).once('end', onEnd).once('error', onAbort).once('close', onAbort);
-  });
-}
-
-function isFormEncoded(contentType: string | undefined): boolean {
-  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-}
 
 /** The request target as a URL, or undefined when it is not one. */
 function parseRequestTarget(target: string | undefined): URL | undefined {

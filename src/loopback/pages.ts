@@ -1,7 +1,7 @@
 /**
  * The pages the loopback listener shows in the browser: small, self-contained HTML (inline CSS, no
  * external resources), sent with a `Content-Security-Policy` that allows only the exact inline
- * style (and, for the implicit relay, the exact inline script) by hash, `Cache-Control: no-store`
+ * style (and, for a relay page, the exact inline script) by hash, `Cache-Control: no-store`
  * and `Referrer-Policy: no-referrer`.
  *
  * Every interpolated value goes through {@link escapeHtml}. No page ever shows the authorization
@@ -46,30 +46,12 @@ const STYLE = [
   'footer{margin-top:1.25rem;color:var(--muted);font-size:.8rem}',
 ].join('');
 
-/**
- * The implicit-flow relay (RFC 6749 §4.2.2): the fragment never reaches the server, so this script
- * re-sends it as an `application/x-www-form-urlencoded` POST to the same path, by submitting a
- * form, so the browser then shows the listener's answer as a normal page. The fragment is removed
- * from the address bar and history first.
- */
-const RELAY_SCRIPT = [
-  '(function(){',
-  'var fields=new URLSearchParams(location.hash.slice(1));',
-  "history.replaceState(null,'',location.pathname);",
-  "var form=document.createElement('form');",
-  "form.method='POST';form.action=location.pathname;form.enctype='application/x-www-form-urlencoded';",
-  "fields.forEach(function(value,name){var input=document.createElement('input');input.type='hidden';input.name=name;input.value=value;form.appendChild(input);});",
-  'document.body.appendChild(form);form.submit();',
-  '})();',
-].join('');
-
 /** A CSP source expression for an inline element's exact text (CSP Level 3 "hash-source"). */
 export function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
 const STYLE_HASH = cspHash(STYLE);
-const RELAY_SCRIPT_HASH = cspHash(RELAY_SCRIPT);
 
 const BASE_CSP = [
   "default-src 'none'",
@@ -78,7 +60,7 @@ const BASE_CSP = [
   "frame-ancestors 'none'",
 ];
 
-interface PageContent {
+export interface PageContent {
   status: number;
   title: string;
   tone: 'ok' | 'bad' | 'plain';
@@ -88,7 +70,8 @@ interface PageContent {
   extraHeaders?: Record<string, string>;
 }
 
-function render(content: PageContent): Page {
+/** A page from its content: the shared layout, style and headers (the CSP allows `script` by hash). */
+export function render(content: PageContent): Page {
   const csp = content.script === undefined
     ? [...BASE_CSP, "form-action 'none'"]
     : [...BASE_CSP, `script-src ${cspHash(content.script)}`, "form-action 'self'"];
@@ -228,23 +211,3 @@ export function tooLargePage(status: 413 | 431): Page {
 export function badRequestPage(): Page {
   return render({ status: 400, title: 'Bad request', tone: 'bad', paragraphs: ['The request could not be read.'] });
 }
-
-/**
- * The legacy implicit flow's callback page (RFC 6749 §4.2.2): its only script hands
- * `location.hash` to the listener as a form POST to the same path.
- */
-export function implicitRelayPage(): Page {
-  return render({
-    status: 200,
-    title: 'Finishing sign-in…',
-    tone: 'plain',
-    paragraphs: [
-      'Handing the sign-in response to oauthctl…',
-      '<noscript>JavaScript is needed to pass the response (it is in the address fragment) to the terminal.</noscript>',
-    ],
-    script: RELAY_SCRIPT,
-  });
-}
-
-/** The exact relay script and its CSP hash, for tests. */
-export const implicitRelay = { script: RELAY_SCRIPT, hash: RELAY_SCRIPT_HASH } as const;

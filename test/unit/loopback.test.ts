@@ -4,7 +4,8 @@ import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { startLoopback, type Loopback, type LoopbackOptions } from '../../src/loopback/listener.js';
-import { authorizationErrorPage, escapeHtml, implicitRelay, rejectedCallbackPage } from '../../src/loopback/pages.js';
+import { fragmentRelay, implicitRelay } from '../../src/loopback/implicit-relay.js';
+import { authorizationErrorPage, escapeHtml, rejectedCallbackPage } from '../../src/loopback/pages.js';
 
 const STATE = 'state-0123456789';
 
@@ -224,7 +225,7 @@ describe('startLoopback (RFC 8252 §7.3, §8.3)', () => {
 
   describe('implicit (RFC 6749 §4.2.2)', () => {
     it('serves a relay page whose only script is allowed by its CSP hash', async () => {
-      const lb = await start({ implicit: true });
+      const lb = await start({ relay: fragmentRelay });
       const page = await get(lb.redirectUri());
       expect(page.status).toBe(200);
       const script = /<script>([\s\S]*?)<\/script>/.exec(page.body)?.[1];
@@ -241,7 +242,7 @@ describe('startLoopback (RFC 8252 §7.3, §8.3)', () => {
     });
 
     it('delivers the POSTed fragment and never shows the token', async () => {
-      const lb = await start({ implicit: true });
+      const lb = await start({ relay: fragmentRelay });
       const page = await get(lb.redirectUri(), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -256,7 +257,7 @@ describe('startLoopback (RFC 8252 §7.3, §8.3)', () => {
     });
 
     it('checks a POSTed fragment like a query: a wrong state gets 400 and the wait goes on', async () => {
-      const lb = await start({ implicit: true, maxRequestBytes: 2048 });
+      const lb = await start({ relay: fragmentRelay, maxRequestBytes: 2048 });
       const post = (body: string, type = 'application/x-www-form-urlencoded') =>
         get(lb.redirectUri(), { method: 'POST', headers: { 'content-type': type }, body });
       expect((await post('access_token=t&state=nope')).status).toBe(400);
