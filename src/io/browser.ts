@@ -55,9 +55,8 @@ export const systemOpener: BrowserOpener = async (url) => {
   const href = browserUrl(url);
   const { default: open } = await import('open');
   const child = await open(href, { wait: false });
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('spawn', resolve);
-  });
+  // `open` resolves once it has spawned: its 'spawn' event is already past. Without a pid the
+  // spawn failed (no xdg-open, …), and the 'error' event says why.
+  if (child.pid === undefined) await new Promise<never>((_resolve, reject) => child.once('error', reject));
   child.unref();
 };
