@@ -126,6 +126,7 @@ export const ERROR_CODES = {
   response_error_unreadable: { kind: 'protocol', summary: 'an `error` member that is not a string' },
   response_status_unexpected: { kind: 'protocol', summary: 'an HTTP status the endpoint may not answer' },
   response_exceeds_cap: { kind: 'protocol', summary: 'an answer larger than 10 MiB' },
+  response_nested_too_deep: { kind: 'protocol', summary: 'a JSON answer nested more than 256 levels deep' },
   token_response_missing_access_token: { kind: 'protocol', summary: 'no usable `access_token`' },
   token_response_unsupported_token_type: { kind: 'protocol', summary: 'a `token_type` oauthctl cannot use' },
   token_response_invalid_expires_in: { kind: 'protocol', summary: '`expires_in` negative, not finite, or beyond 10 years' },

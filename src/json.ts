@@ -79,3 +79,30 @@ function toJsonValue(value: unknown): unknown {
 function isSerialisable(value: unknown): boolean {
   return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
 }
+
+/** How deep a server's JSON answer may nest: far beyond any OAuth/OIDC document, far below a stack overflow. */
+export const MAX_SERVER_JSON_DEPTH = 256;
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than `max`, found by one pass over the text
+ * (strings skipped), before anything parses or walks it. Text that is not JSON gives an
+ * arbitrary answer, which is harmless: it will not parse.
+ */
+export function jsonNestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) {
+      inString = true;
+    } else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d || ch === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}

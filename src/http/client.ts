@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { ProtocolError, UsageError } from '../errors.js';
+import { jsonNestsDeeperThan, MAX_SERVER_JSON_DEPTH } from '../json.js';
 import { errorCode, toTransportError } from './errors.js';
 import { proxyFromEnv, proxySettings } from './proxy-env.js';
 import { SECRET_FIELDS, type Redactor } from './redact.js';
@@ -112,6 +113,13 @@ export function createHttpClient(options: HttpClientOptions): StreamingHttpClien
         text = await readCapped(res, maxBody, options, req.url);
       } finally {
         settle();
+      }
+      if (jsonNestsDeeperThan(text, MAX_SERVER_JSON_DEPTH)) {
+        // SPEC "Safety": refused before any part of oauthctl parses or walks it (exit 4).
+        throw new ProtocolError('response_nested_too_deep', `${options.redactor.url(req.url)} answered JSON nested more than ${MAX_SERVER_JSON_DEPTH} levels deep`, {
+          check: 'jsonNestsDeeperThan',
+          expected: MAX_SERVER_JSON_DEPTH,
+        }, { status: res.status });
       }
       if (options.trace && text) {
         options.trace(`< ${options.redactor.body(text, res.headers.get('content-type'))}`);

@@ -2,7 +2,8 @@
  * SPEC "Safety" → Terminals, through the built CLI: whatever a token, a server (the fixture's real
  * oidc-provider with an injected answer, or a raw socket) or a callback says, every line for a
  * person shows its control characters escaped (`\u001b`) and never raw; `-o json` escapes C1 and
- * DEL too; `call`'s body stays byte-exact. Deeply nested JSON is rendered, never a crash.
+ * DEL too; `call`'s body stays byte-exact. Deeply nested JSON is rendered (a JWT) or refused with
+ * exit 4 (a server), never a crash.
  * A real pseudo-terminal run (tmux) is in terminal-pty.test.ts.
  */
 import { createServer, type Server } from 'node:net';
@@ -104,7 +105,7 @@ describe('a hostile authorization server', () => {
   const answer = (route: 'introspection' | 'userinfo' | 'discovery' | 'token' | 'device_authorization', body: unknown, status = 200) =>
     t.fixture.injectFault({ route, status, contentType: 'application/json', body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-  it('introspect: values escaped in text, C1 escaped in -o json; 100,000-deep JSON rendered', async () => {
+  it('introspect: values escaped in text, C1 escaped in -o json; 100,000-deep JSON refused (exit 4)', async () => {
     const response = { active: true, sub: HOSTILE, scope: `a\u009bb`, username: HOSTILE, aud: [`c${OSC52}`], client_id: 'c' };
     const args = ['introspect', '--issuer', t.fixture.issuer, '--client-id', basic().id];
     answer('introspection', response);
@@ -119,12 +120,12 @@ describe('a hostile authorization server', () => {
     for (const output of ['text', 'json']) {
       answer('introspection', `{"active":true,"aud":${deepArray(DEEP)}}`);
       const deep = await runCli([...args, '-o', output], { home: t.home, env: secretEnv() });
-      expect([0, 4], deep.stderr).toContain(deep.code);
-      expect(deep.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
+      expect(deep.code, deep.stderr).toBe(4);
+      expect(deep.stderr).toMatch(/answered JSON nested more than 256 levels deep/);
     }
   });
 
-  it('userinfo: claim names and values escaped; 100,000-deep JSON rendered', async () => {
+  it('userinfo: claim names and values escaped; 100,000-deep JSON refused (exit 4)', async () => {
     answer('userinfo', { sub: HOSTILE, [`name${OSC52}`]: 'v\u009b', address: { street: HOSTILE } });
     const text = await runCli(['userinfo', '--issuer', t.fixture.issuer], { home: t.home });
     expect(text.code, text.stderr).toBe(0);
@@ -136,8 +137,8 @@ describe('a hostile authorization server', () => {
     for (const output of ['text', 'json']) {
       answer('userinfo', `{"sub":"a","deep":${deepArray(DEEP)}}`);
       const deep = await runCli(['userinfo', '--issuer', t.fixture.issuer, '-o', output], { home: t.home });
-      expect([0, 4], deep.stderr).toContain(deep.code);
-      expect(deep.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
+      expect(deep.code, deep.stderr).toBe(4);
+      expect(deep.stderr).toMatch(/answered JSON nested more than 256 levels deep/);
     }
   });
 
@@ -160,9 +161,30 @@ describe('a hostile authorization server', () => {
     expect(JSON.parse(json.stdout)).toEqual(metadata);
     answer('discovery', `{"issuer":${JSON.stringify(t.fixture.issuer)},"scopes_supported":${deepArray(DEEP)}}`);
     const deep = await runCli(['discover', t.fixture.issuer], { home: t.home });
-    expect([0, 4], deep.stderr).toContain(deep.code);
-    expect(deep.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
+    expect(deep.code, deep.stderr).toBe(4);
+    expect(deep.stderr).toMatch(/answered JSON nested more than 256 levels deep/);
   });
+
+  it('100,000-deep JSON anywhere a server answers: refused with exit 4, never a crash, with -v too', async () => {
+    const deep = deepArray(DEEP);
+    const cases: [Parameters<typeof answer>[0], string, string[]][] = [
+      ['discovery', `{"issuer":${deep}}`, ['discover', t.fixture.issuer]],
+      ['discovery', `{"issuer":${JSON.stringify(t.fixture.issuer)},"token_endpoint":${deep}}`, ccLogin(['-p', 'deep'])],
+      ['token', `{"access_token":"a","token_type":"Bearer","expires_in":300,"scope":${deep}}`, ccLogin(['-p', 'deep'])],
+      ['token', `{"error":${deep},"error_description":${deep}}`, ccLogin(['-p', 'deep'])],
+      ['introspection', `{"active":${deep}}`, ['introspect', '--issuer', t.fixture.issuer, '--client-id', basic().id]],
+      ['userinfo', `{"sub":${deep}}`, ['userinfo', '--issuer', t.fixture.issuer]],
+    ];
+    for (const [route, body, args] of cases) {
+      for (const extra of [[], ['-v'], ['-o', 'json']]) {
+        answer(route, body);
+        const res = await runCli([...args, ...extra], { home: t.home, env: secretEnv() });
+        t.fixture.clearFaults();
+        expect(res.code, `${route} ${extra.join(' ')}: ${res.stderr.slice(0, 300)}`).toBe(4);
+        expect(res.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
+      }
+    }
+  }, 120_000);
 
   it('login and token show: the scope and the subject are escaped', async () => {
     const accessToken = `${b64url('{"alg":"none"}')}.${b64url(JSON.stringify({ sub: HOSTILE }))}.`;
