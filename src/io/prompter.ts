@@ -1,7 +1,12 @@
 import type { IO } from './io.js';
 import { UsageError } from '../errors.js';
+import { oneLine } from '../sanitize.js';
 
-/** Prompts, wrapped so use cases stay testable and @inquirer/prompts loads only when asked. */
+/**
+ * Prompts, wrapped so use cases stay testable and @inquirer/prompts loads only when asked. The
+ * prompt's words (which may quote a client id from config.json or a server's answer) have their
+ * controls escaped, as every line for a person does (inquirer writes to the terminal itself).
+ */
 export interface Prompter {
   /** With `optional`, an empty answer is allowed (and returned as ''). */
   input(message: string, opts?: { default?: string; optional?: boolean; validate?: (v: string) => true | string }): Promise<string>;
@@ -28,17 +33,17 @@ export function inquirerPrompter(io: IO): Prompter {
     input: (message, opts) =>
       guard(async () => {
         const { input } = await import('@inquirer/prompts');
-        return input({ message, default: opts?.default, validate: opts?.validate, required: opts?.optional !== true }, context());
+        return input({ message: oneLine(message), default: opts?.default, validate: opts?.validate, required: opts?.optional !== true }, context());
       }),
     secret: (message) =>
       guard(async () => {
         const { password } = await import('@inquirer/prompts');
-        return password({ message, mask: '*' }, context());
+        return password({ message: oneLine(message), mask: '*' }, context());
       }),
     select: (message, choices, def) =>
       guard(async () => {
         const { select } = await import('@inquirer/prompts');
-        return select({ message, choices: choices.map((c) => ({ ...c, name: c.name ?? c.value })), default: def }, context());
+        return select({ message: oneLine(message), choices: choices.map((c) => ({ ...c, name: oneLine(c.name ?? c.value) })), default: def }, context());
       }),
   };
 }
