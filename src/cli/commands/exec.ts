@@ -8,10 +8,11 @@ import { defineCommand, type CommandInput } from '../command.js';
 import { targetFromOptions } from '../narrow.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom, parseTokenCommandOptions, type TokenCommandOptions } from '../settings.js';
+import { childEnv, SECRET_ENV_VARS } from '../../io/child-env.js';
 
 export const DEFAULT_TOKEN_VARIABLE = 'OAUTHCTL_ACCESS_TOKEN';
-/** SPEC "Safety": secrets given to oauthctl never reach a child. */
-export const WITHHELD_VARIABLES = ['OAUTHCTL_CLIENT_SECRET', 'OAUTHCTL_PASSWORD'] as const;
+/** SPEC "Safety": secrets given to oauthctl never reach a child (the one list, io/child-env.ts). */
+export const WITHHELD_VARIABLES = SECRET_ENV_VARS;
 /** Shell exit codes (POSIX 2.8.2): not found, found but not runnable. */
 export const EXIT_NOT_FOUND = 127;
 export const EXIT_CANNOT_RUN = 126;
@@ -41,8 +42,7 @@ export function parseExecOptions(input: CommandInput): ExecOptions {
 
 /** The child's environment: ours without the withheld secrets, plus the token's variables. */
 export function childEnvironment(env: Record<string, string | undefined>, variables: readonly [string, string][]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !(WITHHELD_VARIABLES as readonly string[]).includes(k)) out[k] = v;
+  const out = childEnv(env);
   for (const [k, v] of variables) out[k] = v;
   return out;
 }
