@@ -101,6 +101,20 @@ describe('register (RFC 7591)', () => {
     expect(storeEntry(t.home, 'gone')).toBeUndefined();
   });
 
+  it('profile remove --unregister refused by the server (a wrong registration access token): nothing removed', async () => {
+    const reg = await runCli(['register', '-p', 'kept', '--issuer', t.fixture.issuer, '-o', 'json'], { home: t.home });
+    const clientId = (JSON.parse(reg.stdout) as Json).client_id as string;
+    const file = join(t.home, 'tokens.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { profiles: Record<string, { registration: { access_token: string } }> };
+    (doc.profiles.kept as { registration: { access_token: string } }).registration.access_token = 'not-the-registration-access-token';
+    writeFileSync(file, JSON.stringify(doc), { mode: 0o600 });
+    const res = await runCli(['profile', 'remove', 'kept', '--unregister'], { home: t.home });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/^oauthctl: unregistration failed: invalid_token/);
+    expect(await t.fixture.clientExists(clientId)).toBe(true);
+    expect(profiles(t.home).kept).toBeDefined();
+  });
+
   it('profile remove --unregister of a profile that was not registered: exit 2, nothing removed', async () => {
     await runCli(['profile', 'add', 'plain', '--issuer', t.fixture.issuer, '--client-id', 'public-native'], { home: t.home });
     const res = await runCli(['profile', 'remove', 'plain', '--unregister'], { home: t.home });
@@ -111,9 +125,18 @@ describe('register (RFC 7591)', () => {
   });
 
   it('a server without registration_endpoint: exit 2 with the hint --registration-url', async () => {
-    const res = await runCli(['register', '-p', 'x', '--issuer', t.fixture.issuer, '--no-discovery'], { home: t.home });
+    const metadata = (await (await fetch(`${t.fixture.issuer}/.well-known/openid-configuration`)).json()) as Json;
+    delete metadata.registration_endpoint;
+    t.fixture.injectFault({ route: 'discovery', status: 200, contentType: 'application/json', body: JSON.stringify(metadata) });
+    const res = await runCli(['register', '-p', 'x', '--issuer', t.fixture.issuer], { home: t.home });
+    t.fixture.clearFaults();
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/hint: give --registration-url <url>/);
+    expect(res.stderr).toContain(`${t.fixture.issuer} does not offer dynamic client registration`);
+    expect(res.stderr).toMatch(/hint: give --registration-url <url>\n$/);
+    // Without discovery, the same.
+    const off = await runCli(['register', '-p', 'x', '--issuer', t.fixture.issuer, '--no-discovery'], { home: t.home });
+    expect(off.code).toBe(2);
+    expect(off.stderr).toMatch(/hint: give --registration-url <url>/);
   });
 
   it('a registration answer without client_id: exit 4, nothing saved', async () => {
