@@ -1,5 +1,6 @@
 import type { Profile } from '../config/profile.js';
 import type { ClientCredentials } from '../oauth/client-auth.js';
+import type { DpopSigner } from '../oauth/dpop.js';
 import type { AuthServer, EndpointName, Endpoints } from '../oauth/pipeline.js';
 import { clientCredentials } from './client.js';
 import { withClientCertificate } from './client-certificate.js';
@@ -17,15 +18,15 @@ export async function connect(
   clientSecret: string | undefined,
   need: readonly EndpointName[],
   ctx: AppContext,
-  opts: { required?: boolean } = {},
+  opts: { required?: boolean; dpop?: DpopSigner | undefined } = {},
 ): Promise<AuthServer & { client: ClientCredentials }> {
   const client = await clientCredentials(settings, clientSecret);
   const certified = await withClientCertificate(settings, ctx);
   const endpoints = await resolveEndpoints(settings, need, certified, opts);
-  return authServerAt(endpoints, client, certified);
+  return authServerAt(endpoints, client, certified, opts.dpop);
 }
 
 /** The pipeline for endpoints already known (a stored token set's token endpoint). */
-export function authServerAt<C extends ClientCredentials | undefined>(endpoints: Endpoints, client: C, ctx: AppContext): AuthServer & { client: C } {
-  return { http: ctx.http, endpoints, client, now: ctx.now, warn: ctx.warn, note: ctx.note };
+export function authServerAt<C extends ClientCredentials | undefined>(endpoints: Endpoints, client: C, ctx: AppContext, dpop?: DpopSigner): AuthServer & { client: C } {
+  return { http: ctx.http, endpoints, client, now: ctx.now, warn: ctx.warn, note: ctx.note, ...(dpop ? { dpop } : {}) };
 }

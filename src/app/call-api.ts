@@ -16,6 +16,7 @@ import { assertSecureUrl } from './endpoints.js';
 import { authorizationScheme } from './token-set.js';
 
 export { authorizationScheme };
+import { isResourceNonceChallenge } from '../oauth/dpop-signals.js';
 
 /** Where the access token travels (RFC 6750 §2.1 header, §2.2 form body, §2.3 query). */
 export type BearerPlacement = 'header' | 'query' | 'form';
@@ -76,8 +77,10 @@ export function hasUserAuthorization(spec: CallSpec): boolean {
  * `access_token` form parameter (§2.2), or the `access_token` query parameter (§2.3).
  * Without a token (the user's own Authorization header) the request goes as given.
  */
-export function buildHttpRequest(spec: CallSpec, token: Pick<TokenSet, 'access_token' | 'token_type'> | undefined): HttpRequest {
+export function buildHttpRequest(spec: CallSpec, token: Pick<TokenSet, 'access_token' | 'token_type'> | undefined, dpopProof?: string): HttpRequest {
   const headers = { ...spec.headers };
+  // RFC 9449 §7.1: a DPoP-bound token travels as `Authorization: DPoP` with its proof.
+  if (dpopProof !== undefined) headers.dpop = dpopProof;
   let url = spec.url;
   let body = spec.body;
   if (token) {
@@ -127,12 +130,29 @@ export async function callApi(spec: CallSpec, acquire: AcquireRequest, given: Ap
   }
 
   assertTokenOrigin(spec.url, spec.tokenOrigin);
+  const proofs = dpopProofs(spec, ctx);
+  const send = async (token: TokenSet) => {
+    const res = await ctx.http.stream(buildHttpRequest(spec, token, await proofs.next(token)));
+    proofs.remember(res.headers);
+    return res;
+  };
   const first = await tokens.acquire(acquire, ctx);
   ctx = await withClientCertificate(withTokenSetDefaults(acquire.settings, first), ctx);
   useToken(first, spec, ctx);
-  const response = await ctx.http.stream(buildHttpRequest(spec, first));
-  // A step-up challenge (RFC 9470) asks for a new login, which a renewal cannot give.
-  if (response.status !== 401 || readStepUpChallenge(401, response.headers.get('www-authenticate'))) {
+  let response = await send(first);
+  // RFC 9449 §9: the API wants a nonce in the proof; one retry with the nonce it gave.
+  if (first.dpop_key && isResourceNonceChallenge(response.status, response.headers)) {
+    await response.body?.cancel().catch(() => {});
+    ctx.note(`${spec.method} ${displayUrl} asked for a DPoP nonce (use_dpop_nonce): repeating the request once with it`);
+    response = await send(first);
+  }
+  // A step-up challenge (RFC 9470) asks for a new login, which a renewal cannot give; a nonce
+  // refused twice is the API's problem, not the token's: no renewal for either.
+  if (
+    response.status !== 401 ||
+    readStepUpChallenge(401, response.headers.get('www-authenticate')) ||
+    (first.dpop_key && isResourceNonceChallenge(response.status, response.headers))
+  ) {
     return { response, method: spec.method, displayUrl, renewed: false };
   }
 
@@ -148,14 +168,36 @@ export async function callApi(spec: CallSpec, acquire: AcquireRequest, given: Ap
     throw err;
   }
   useToken(second, spec, ctx);
-  const repeated = await ctx.http.stream(buildHttpRequest(spec, second));
+  const repeated = await send(second);
   return { response: repeated, method: spec.method, displayUrl, renewed: true };
+}
+
+/**
+ * Proofs for a DPoP-bound token (RFC 9449 §7): a fresh one per request, with `ath` and the nonce
+ * the API gave last (remembered from every answer's `DPoP-Nonce`). Bearer tokens get none.
+ */
+function dpopProofs(spec: CallSpec, ctx: AppContext): { next(token: TokenSet): Promise<string | undefined>; remember(headers: Headers): void } {
+  let signer: { jkt: string; value: import('../oauth/dpop.js').DpopSigner } | undefined;
+  return {
+    remember(headers) {
+      signer?.value.rememberNonce(spec.url, headers);
+    },
+    async next(token) {
+      if (!token.dpop_key) return undefined;
+      if (spec.bearerIn !== 'header') {
+        throw new UsageError(`the token is DPoP-bound: it can only be sent in the Authorization header, not with --bearer-in ${spec.bearerIn}`);
+      }
+      const { DpopSigner } = await import('../oauth/dpop.js');
+      if (!signer || signer.jkt !== token.dpop_jkt) signer = { jkt: token.dpop_jkt ?? '', value: await DpopSigner.fromStored(token.dpop_key) };
+      return signer.value.proof({ method: spec.method, url: spec.url, accessToken: token.access_token, now: ctx.now() });
+    },
+  };
 }
 
 function useToken(tokens: TokenSet, spec: CallSpec, ctx: AppContext): void {
   // Second line of defence: whatever echoes the request (traces, errors) scrubs the token.
   ctx.redactor.addSecret(tokens.access_token);
-  if (authorizationScheme(tokens.token_type) !== 'Bearer') {
+  if (authorizationScheme(tokens.token_type) !== 'Bearer' && !(tokens.dpop_key && tokens.token_type === 'DPoP')) {
     ctx.warn(
       spec.bearerIn === 'header'
         ? `token_type is '${tokens.token_type}', not Bearer: sending 'Authorization: ${tokens.token_type} …'`

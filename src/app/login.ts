@@ -10,6 +10,7 @@ import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { deviceCodeGrant } from './grants/device.js';
 import { passwordGrant } from './grants/password.js';
 import type { Interaction } from './interaction.js';
+import type { DpopSigner } from '../oauth/dpop.js';
 
 export interface LoginRequest {
   settings: Profile;
@@ -25,10 +26,15 @@ export interface LoginRequest {
   manual?: boolean;
   /** client_credentials: a narrower token for exactly these values instead of the profile's. */
   target?: TokenTarget;
+  /** RFC 9449: the key a renewal keeps using (a client_credentials token set's own key). */
+  dpopKey?: { alg: string; jwk: Record<string, unknown> };
+  /** Set by `login` from `dpopKey` or the profile's `dpop`: the grants' DPoP signer. */
+  dpop?: DpopSigner;
 }
 
 /** Obtains a token set with the requested grant. Storing it is the caller's business. */
-export async function login(req: LoginRequest, ctx: AppContext, io?: Interaction): Promise<TokenSet> {
+export async function login(request: LoginRequest, ctx: AppContext, io?: Interaction): Promise<TokenSet> {
+  const req = await withDpop(request);
   switch (req.grant) {
     case 'client_credentials':
       return clientCredentialsGrant(req, ctx);
@@ -50,4 +56,16 @@ export async function login(req: LoginRequest, ctx: AppContext, io?: Interaction
     default:
       throw new UsageError(`unknown grant '${req.grant}'`);
   }
+}
+
+/**
+ * RFC 9449: a DPoP login makes a new key pair for the profile (`dpop`, `dpop_alg`); a renewal by
+ * a new grant keeps the token set's key. Loaded only when used (jose's key generation).
+ */
+async function withDpop(req: LoginRequest): Promise<LoginRequest> {
+  if (req.dpop || (!req.dpopKey && !req.settings.dpop)) return req;
+  const { DpopSigner, DEFAULT_DPOP_ALG, isDpopAlg } = await import('../oauth/dpop.js');
+  if (req.dpopKey) return { ...req, dpop: await DpopSigner.fromStored(req.dpopKey) };
+  const alg = req.settings.dpop_alg;
+  return { ...req, dpop: await DpopSigner.generate(isDpopAlg(alg) ? alg : DEFAULT_DPOP_ALG) };
 }

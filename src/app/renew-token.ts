@@ -11,7 +11,7 @@ import type { AppContext } from './context.js';
 import { checkIdToken } from './grants/finish.js';
 import { canRepeatGrant, REPEATABLE_GRANTS } from './grants/repeat.js';
 import { login } from './login.js';
-import { certificatePaths, needsRenewal, toTokenSet } from './token-set.js';
+import { certificatePaths, needsRenewal, toTokenSet, withDpopKey } from './token-set.js';
 
 export interface RenewRequest extends AcquireRequest {
   /** `token refresh`: renew even when the stored token is fresh. */
@@ -47,7 +47,7 @@ export async function renewToken(req: RenewRequest, ctx: AppContext): Promise<To
       tokens = await refresh(current, settings, clientSecret, req.profile, store, entry, ctx);
     } else if ((settings.grant ?? current?.grant) === 'client_credentials') {
       ctx.note(current ? 'requesting a new client_credentials token' : 'no stored token; requesting one');
-      tokens = await login({ settings, grant: 'client_credentials', ...(clientSecret !== undefined ? { clientSecret } : {}) }, ctx);
+      tokens = await login({ settings, grant: 'client_credentials', ...(clientSecret !== undefined ? { clientSecret } : {}), ...(current?.dpop_key ? { dpopKey: current.dpop_key } : {}) }, ctx);
     } else if (repeatableGrant(settings, current)) {
       // SPEC "More grants": no refresh token, but every source can be read again.
       const grant = (settings.grant ?? current?.grant) as string;
@@ -126,7 +126,9 @@ export async function refreshTokenGrant(
   const tokenEndpoint = current.token_endpoint || settings.token_endpoint;
   if (!tokenEndpoint) throw new LoginRequiredError('the stored token set does not say where to refresh it');
   const endpoints = { token_endpoint: tokenEndpoint, ...(current.issuer ? { issuer: current.issuer } : {}) };
-  const res = await tokenRequest(authServerAt(endpoints, client, await withClientCertificate(settings, ctx)), {
+  // RFC 9449 §5: a DPoP-bound token set is refreshed with a proof of the same key.
+  const dpop = current.dpop_key ? await (await import('../oauth/dpop.js')).DpopSigner.fromStored(current.dpop_key) : undefined;
+  const res = await tokenRequest(authServerAt(endpoints, client, await withClientCertificate(settings, ctx), dpop), {
     grant_type: 'refresh_token',
     refresh_token: current.refresh_token,
     ...params,
@@ -135,17 +137,20 @@ export async function refreshTokenGrant(
   if (res.id_token) {
     await checkIdToken(res.id_token, { settings, endpoints, clientId: client.clientId, ...(current.id_token ? { previous: current.id_token } : {}) }, ctx);
   }
-  return toTokenSet(
-    res,
-    {
-      ...(current.issuer ? { issuer: current.issuer } : {}),
-      token_endpoint: tokenEndpoint,
-      client_id: client.clientId,
-      client_auth: client.method,
-      grant: current.grant ?? 'refresh_token',
-      ...(current.private_key ? { private_key: current.private_key } : {}),
-      ...certificatePaths(settings),
-    },
-    ctx.now(),
+  return withDpopKey(
+    toTokenSet(
+      res,
+      {
+        ...(current.issuer ? { issuer: current.issuer } : {}),
+        token_endpoint: tokenEndpoint,
+        client_id: client.clientId,
+        client_auth: client.method,
+        grant: current.grant ?? 'refresh_token',
+        ...(current.private_key ? { private_key: current.private_key } : {}),
+        ...certificatePaths(settings),
+      },
+      ctx.now(),
+    ),
+    dpop,
   );
 }

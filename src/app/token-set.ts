@@ -1,5 +1,6 @@
 import type { TokenResponse } from '../oauth/token-response.js';
 import type { TokenSet } from '../store/types.js';
+import type { DpopSigner } from '../oauth/dpop.js';
 
 export interface TokenSetOrigin {
   issuer?: string;
@@ -81,4 +82,14 @@ export function tokenSetJson(set: TokenSet, nowMs: number): Record<string, unkno
  */
 export function authorizationScheme(tokenType: string | undefined): string {
   return !tokenType || tokenType.toLowerCase() === 'bearer' ? 'Bearer' : tokenType;
+}
+
+/**
+ * RFC 9449: a token set obtained with DPoP proofs keeps the key (and its thumbprint) beside it,
+ * so every refresh and every `call` proves possession of the same key. A Bearer answer to a DPoP
+ * request is not bound: the key is not kept then.
+ */
+export function withDpopKey(set: TokenSet, dpop: DpopSigner | undefined): TokenSet {
+  if (!dpop || set.token_type.toLowerCase() !== 'dpop') return set;
+  return { ...set, dpop_key: { alg: dpop.stored.alg, jwk: { ...dpop.stored.jwk } }, dpop_jkt: dpop.jkt };
 }

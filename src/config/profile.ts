@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../oauth/client-auth-methods.js';
 import type { EndpointFields } from '../oauth/discovery.js';
 import { TOKEN_TYPE_FIELDS, resolveTokenType } from '../oauth/token-exchange.js';
+import { DPOP_ALGS, isDpopAlg } from '../oauth/dpop-algs.js';
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */
 export { assertProfileName, isProfileName } from '../store/profile-name.js';
@@ -28,9 +29,13 @@ export interface Profile extends EndpointFields, GrantInputs {
   params?: Record<string, string>;
   /** false: never request `/.well-known/` documents. */
   discovery?: boolean;
+  /** RFC 9449: DPoP-bound tokens (`--dpop`). */
+  dpop?: boolean;
+  /** The DPoP key's algorithm (`--dpop-alg`): ES256 (default), PS256, RS256 or EdDSA. */
+  dpop_alg?: string;
 }
 
-export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims'>;
+export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims' | 'dpop'>;
 
 export interface FieldSpec {
   field: StringField;
@@ -63,6 +68,7 @@ export const PROFILE_FIELDS: readonly FieldSpec[] = [
   { field: 'resource', flag: '--resource <uri>', description: 'resource indicator (RFC 8707; repeatable)', repeatable: true },
   { field: 'redirect_uri', flag: '--redirect-uri <uri>', description: 'redirect URI (loopback)', url: true },
   { field: 'grant', flag: '--grant <grant>', description: 'authorization_code|client_credentials|password|device_code|implicit|refresh_token|token_exchange|jwt_bearer' },
+  { field: 'dpop_alg', flag: '--dpop-alg <alg>', description: 'DPoP key algorithm: ES256 (default), PS256, RS256 or EdDSA' },
   { field: 'api_base_url', flag: '--base-url <url>', description: 'API base URL for `call /path`', env: 'OAUTHCTL_API_BASE_URL', url: true },
   { field: 'subject_token', flag: '--subject-token <src>', description: 'token_exchange: the subject token (TOKEN, -, @FILE, env:NAME, profile:NAME[#id_token], github-actions)' },
   { field: 'subject_token_type', flag: '--subject-token-type <type>', description: 'token_exchange: access_token|refresh_token|id_token|jwt|saml1|saml2 or a URN' },
@@ -109,6 +115,10 @@ export function validateProfile(p: Profile, source: string): Profile {
   }
   if (p.grant !== undefined && !isGrant(p.grant)) {
     throw new UsageError(`${source}: unknown grant '${p.grant}'`, { hint: `use one of ${GRANTS.join(', ')}` });
+  }
+  if (p.dpop !== undefined && typeof p.dpop !== 'boolean') throw new UsageError(`${source}: dpop must be true or false`);
+  if (p.dpop_alg !== undefined && !isDpopAlg(p.dpop_alg)) {
+    throw new UsageError(`${source}: unknown dpop_alg '${p.dpop_alg}'`, { hint: `use one of ${DPOP_ALGS.join(', ')}` });
   }
   if (p.params !== undefined && (typeof p.params !== 'object' || p.params === null || Array.isArray(p.params))) {
     throw new UsageError(`${source}: params must be an object of strings`);

@@ -128,6 +128,7 @@ export class Redactor {
   }
 
   header(name: string, value: string): string {
+    if (name.toLowerCase() === 'dpop') return this.scrub(dpopProof(value));
     if (!SECRET_HEADERS.has(name.toLowerCase())) return this.scrub(value);
     const scheme = /^(Basic|Bearer|DPoP|Digest)\s/i.exec(value)?.[1];
     return scheme ? `${scheme} ${REDACTED}` : REDACTED;
@@ -167,6 +168,21 @@ export class Redactor {
     } catch {
       return this.scrub(redactFreeText(text));
     }
+  }
+}
+
+/**
+ * A DPoP proof (RFC 9449 §4) as `-v` shows it: header and claims decoded, the signature
+ * redacted (SPEC "Secrets"). Anything that is not a compact JWS is redacted whole.
+ */
+export function dpopProof(value: string): string {
+  const parts = value.trim().split('.');
+  if (parts.length !== 3) return REDACTED;
+  try {
+    const [header, payload] = parts.slice(0, 2).map((part) => JSON.stringify(JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))));
+    return `${header}.${payload}.${REDACTED} (signature)`;
+  } catch {
+    return REDACTED;
   }
 }
 

@@ -21,10 +21,12 @@ export interface AuthorizationRequest {
   resource?: string | readonly string[];
   /** Extra parameters (`--param`, profile `params`): `prompt`, `login_hint`, … */
   extra?: Record<string, string>;
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to. */
+  dpopJkt?: string;
 }
 
 /** The protocol parameters that `--param` may not override. */
-const RESERVED = new Set(['response_type', 'client_id', 'redirect_uri', 'state', 'nonce', 'code_challenge', 'code_challenge_method']);
+const RESERVED = new Set(['response_type', 'client_id', 'redirect_uri', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'dpop_jkt']);
 
 /** RFC 6749 §4.1.1 / §4.2.1: the URL the user's browser is sent to. */
 export function buildAuthorizationUrl(req: AuthorizationRequest): string {
@@ -44,6 +46,7 @@ export function buildAuthorizationUrl(req: AuthorizationRequest): string {
   set('nonce', req.nonce);
   set('audience', req.audience);
   for (const resource of typeof req.resource === 'string' ? [req.resource] : (req.resource ?? [])) url.searchParams.append('resource', resource);
+  set('dpop_jkt', req.dpopJkt);
   if (req.pkce) {
     set('code_challenge', req.pkce.challenge);
     set('code_challenge_method', req.pkce.method);

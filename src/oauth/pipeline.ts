@@ -25,10 +25,12 @@
  * - RAR (RFC 9396): `authorization_details` added to the parameters of the requests that carry
  *   it (token and PAR), in `exchange`.
  */
-import { UsageError } from '../errors.js';
+import { OAuthError, UsageError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
 import { applyClientAuth, type ClientCredentials } from './client-auth.js';
 import type { EndpointName } from './discovery.js';
+import type { DpopSigner } from './dpop.js';
+import { demandsDpop, isAuthServerNonceChallenge } from './dpop-signals.js';
 import type { OAuthResponseContext } from './response.js';
 
 export { ENDPOINT_NAMES, type EndpointName } from './discovery.js';
@@ -65,8 +67,10 @@ export interface AuthServer {
   endpoints: Endpoints;
   /** Who we are; requests that authenticate the client need it. */
   client?: ClientCredentials;
-  /** Epoch milliseconds (client assertions; later DPoP proofs). */
+  /** Epoch milliseconds (client assertions, DPoP proofs). */
   now: () => number;
+  /** RFC 9449: the token set's DPoP key; requests marked `dpop` carry a proof made with it. */
+  dpop?: DpopSigner;
   warn: (message: string) => void;
   note?: (message: string) => void;
 }
@@ -84,6 +88,8 @@ export interface ExchangeRequest {
   json?: unknown;
   /** RFC 6750 §2.1: the access token as `Authorization: Bearer` (userinfo). No client auth then. */
   accessToken?: string;
+  /** RFC 9449 §5: carry a DPoP proof when the server has a DPoP key (token and PAR requests). */
+  dpop?: boolean;
 }
 
 /** Reads one endpoint's answer: pure, given the response and where it came from. */
@@ -112,28 +118,55 @@ export function endpointUrl(as: AuthServer, name: PipelineEndpoint): string {
 export async function exchange<T>(as: AuthServer, req: ExchangeRequest, process: ProcessResponse<T>): Promise<T> {
   const url = endpointUrl(as, req.endpoint);
   const method = req.method ?? 'POST';
-  const headers: Record<string, string> = { accept: 'application/json' };
-  let body: URLSearchParams | string | undefined;
-  if (method === 'POST' && req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    headers['content-type'] = 'application/json';
-  } else if (method === 'POST') {
-    body = new URLSearchParams();
-    for (const [name, value] of Object.entries(req.params ?? {})) {
-      for (const one of typeof value === 'string' ? [value] : (value ?? [])) if (one !== '') body.append(name, one);
+  const dpop = req.dpop === true ? as.dpop : undefined;
+  // Built anew for each send: a retry gets a fresh client assertion and a fresh proof.
+  const send = async () => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: URLSearchParams | string | undefined;
+    if (method === 'POST' && req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = 'application/json';
+    } else if (method === 'POST') {
+      body = new URLSearchParams();
+      for (const [name, value] of Object.entries(req.params ?? {})) {
+        for (const one of typeof value === 'string' ? [value] : (value ?? [])) if (one !== '') body.append(name, one);
+      }
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (req.accessToken !== undefined) {
+      headers.authorization = `Bearer ${req.accessToken}`;
+    } else if (as.client !== undefined && body instanceof URLSearchParams) {
+      await applyClientAuth(as.client, { audience: url, body, headers, now: as.now });
+    }
+    if (dpop) headers.dpop = await dpop.proof({ method, url, now: as.now() });
+    const res = await as.http.request({ method, url, headers, ...(body === undefined ? {} : { body }) });
+    dpop?.rememberNonce(url, res.headers);
+    return res;
+  };
+  let res = await send();
+  // RFC 9449 §8: one retry with the nonce the server just gave; never a loop.
+  if (dpop && isAuthServerNonceChallenge(res.status, res.headers, res.text)) {
+    as.note?.(`${ENDPOINT_LABELS[req.endpoint].name} asked for a DPoP nonce (use_dpop_nonce); repeating the request once with it`);
+    res = await send();
   }
-  if (req.accessToken !== undefined) {
-    headers.authorization = `Bearer ${req.accessToken}`;
-  } else if (as.client !== undefined && body instanceof URLSearchParams) {
-    await applyClientAuth(as.client, { audience: url, body, headers, now: as.now });
-  }
-  const res = await as.http.request({ method, url, headers, ...(body === undefined ? {} : { body }) });
-  return process(res, {
+  const ctx = {
     endpoint: url,
     ...ENDPOINT_LABELS[req.endpoint],
     warn: as.warn,
     ...(as.note === undefined ? {} : { note: as.note }),
-  });
+    ...(dpop ? { dpop: true } : {}),
+  };
+  try {
+    return process(res, ctx);
+  } catch (err) {
+    // SPEC: a server that demands DPoP of a client without it; the CLI names the flag.
+    if (err instanceof OAuthError && !dpop && req.dpop === true && demandsDpop(err.error, err.errorDescription)) {
+      throw new OAuthError(err.error, err.errorDescription, err.message, {
+        cause: err,
+        ...(err.status === undefined ? {} : { status: err.status }),
+        context: { dpop_demanded: true },
+      });
+    }
+    throw err;
+  }
 }

@@ -28,6 +28,8 @@ export interface OAuthResponseContext {
   warn: (message: string) => void;
   /** A tolerated deviation shown under `-v` only. */
   note?: (message: string) => void;
+  /** The request carried a DPoP proof (RFC 9449): a `DPoP` token_type is expected. */
+  dpop?: boolean;
 }
 
 /** Options for `readOAuthBody`. */

@@ -10,12 +10,12 @@ import { processTokenResponse, type TokenResponse } from './token-response.js';
 /**
  * POSTs `params` (`grant_type`, `code`, …; `undefined` values are left out, a list repeats the
  * name: `resource`, RFC 8707 §2) to the token
- * endpoint, authenticated as the client, and validates the answer with `processTokenResponse`.
+ * endpoint, authenticated as the client (with a DPoP proof when the server has a key: RFC 9449 §5), and validates the answer with `processTokenResponse`.
  *
  * @throws UsageError when the client's secret or key is missing (exit 2); OAuthError for an OAuth
  *   `error` answer (exit 3); ProtocolError for an answer that is not a token response and
  *   TransportError for network failures (exit 4).
  */
 export async function tokenRequest(as: AuthServer, params: FormParams): Promise<TokenResponse> {
-  return exchange(as, { endpoint: 'token_endpoint', params }, processTokenResponse);
+  return exchange(as, { endpoint: 'token_endpoint', params, dpop: true }, processTokenResponse);
 }

@@ -90,7 +90,8 @@ function checkAccessToken(body: Record<string, unknown>, res: HttpResponse, ctx:
 /**
  * RFC 6749 §5.1 / §7.1: `token_type` REQUIRED and case-insensitive. Missing → `Bearer` with a
  * warning (tolerated); `Bearer` in any case and `N_A` (RFC 8693) are kept as sent; anything
- * else (`mac`, `DPoP` we did not ask for) cannot be used by oauthctl.
+ * else (`mac`, `DPoP` we did not ask for) cannot be used by oauthctl; `DPoP` after a proof
+ * (RFC 9449 §5) is kept as `DPoP`.
  */
 function checkTokenType(body: Record<string, unknown>, res: HttpResponse, ctx: OAuthResponseContext): string {
   const value = body.token_type;
@@ -103,7 +104,12 @@ function checkTokenType(body: Record<string, unknown>, res: HttpResponse, ctx: O
     throw protocolError('token_response_unsupported_token_type', `${describeEndpoint(ctx)} sent a token_type that is not a string`, { ...cause, actual: typeof value }, res, ctx);
   }
   const lower = value.toLowerCase();
-  if (lower === 'bearer' || OTHER_ACCEPTED_TOKEN_TYPES.has(lower)) return value;
+  if (lower === 'bearer' || OTHER_ACCEPTED_TOKEN_TYPES.has(lower)) {
+    if (ctx.dpop && lower === 'bearer') ctx.note?.(`${describeEndpoint(ctx)} answered a DPoP token request with a Bearer token (RFC 9449 §5 allows it)`);
+    return value;
+  }
+  // RFC 9449 §5: a DPoP-bound token, when we sent a proof.
+  if (lower === 'dpop' && ctx.dpop) return 'DPoP';
   const shown = oneLine(value, 40);
   throw protocolError('token_response_unsupported_token_type', `unsupported token_type ${quoted(value, 40)} from ${describeEndpoint(ctx)} (oauthctl uses Bearer tokens)`, { ...cause, actual: shown }, res, ctx);
 }

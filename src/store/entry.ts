@@ -16,7 +16,7 @@ export function isStoreEntry(value: unknown): value is StoreEntry {
 }
 
 const STRING_FIELDS = [
-  'token_type', 'refresh_token', 'id_token', 'scope', 'issuer', 'token_endpoint', 'client_id', 'client_auth', 'private_key', 'grant',
+  'token_type', 'refresh_token', 'id_token', 'scope', 'issuer', 'token_endpoint', 'client_id', 'client_auth', 'private_key', 'grant', 'dpop_jkt',
 ] as const;
 
 function isTokenSet(value: unknown): boolean {
@@ -24,6 +24,7 @@ function isTokenSet(value: unknown): boolean {
   if (typeof value.access_token !== 'string' || value.access_token === '') return false;
   if (!STRING_FIELDS.every((field) => value[field] === undefined || typeof value[field] === 'string')) return false;
   if (value.token_type === undefined) return false;
+  if (value.dpop_key !== undefined && !(isPlainObject(value.dpop_key) && typeof value.dpop_key.alg === 'string' && isPlainObject(value.dpop_key.jwk))) return false;
   const { expires_at, obtained_at } = value;
   if (expires_at !== undefined && expires_at !== null && !isEpochSeconds(expires_at)) return false;
   return isEpochSeconds(obtained_at);

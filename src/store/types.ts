@@ -38,6 +38,13 @@ export interface TokenSet {
    * `github-actions`), never a token itself (SPEC "More grants": renewal).
    */
   grant_inputs?: GrantInputs;
+  /**
+   * RFC 9449: the DPoP key the access token is bound to — its algorithm and private JWK (a
+   * secret: kept here, with the tokens, never in config.json, never printed).
+   */
+  dpop_key?: { alg: string; jwk: Record<string, unknown> };
+  /** That key's RFC 7638 thumbprint (the token's `cnf.jkt`). */
+  dpop_jkt?: string;
 }
 
 /**

@@ -24,5 +24,5 @@ export async function authorizationCodeGrant(req: LoginRequest, ctx: AppContext,
   const code = authorizationCode(params);
   ctx.redactor.addSecret(code);
   const res = await tokenRequest(as, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier, resource: req.settings.resource });
-  return finishLogin(res, { settings: req.settings, endpoints, client, grant: 'authorization_code', ...(nonce ? { nonce } : {}) }, ctx);
+  return finishLogin(res, { settings: req.settings, endpoints, client, grant: 'authorization_code', dpop: as.dpop, ...(nonce ? { nonce } : {}) }, ctx);
 }

@@ -42,7 +42,7 @@ export interface BrowserAuthorizationOptions {
  */
 export async function authorizeInBrowser(req: LoginRequest, ctx: AppContext, io: Interaction, opts: BrowserAuthorizationOptions): Promise<BrowserAuthorization> {
   const { settings } = req;
-  const as = await connect(settings, req.clientSecret, ['authorization_endpoint', ...opts.endpoints], ctx);
+  const as = await connect(settings, req.clientSecret, ['authorization_endpoint', ...opts.endpoints], ctx, { dpop: req.dpop });
   const { client, endpoints } = as;
   // RFC 9207 §3: a server that promises `iss` in every response gets callbacks without it refused.
   const issRequired = endpoints.authorization_response_iss_parameter_supported === true;
@@ -62,6 +62,8 @@ export async function authorizeInBrowser(req: LoginRequest, ctx: AppContext, io:
       ...(settings.audience ? { audience: settings.audience } : {}),
       ...(settings.resource ? { resource: settings.resource } : {}),
       ...(settings.params ? { extra: settings.params } : {}),
+      // RFC 9449 §10: the code is bound to the DPoP key.
+      ...(as.dpop ? { dpopJkt: as.dpop.jkt } : {}),
     });
 
   let params: URLSearchParams;

@@ -9,7 +9,7 @@ import { finishLogin } from './finish.js';
 /** RFC 6749 §4.4: the client acts on its own behalf; it must be confidential. */
 export async function clientCredentialsGrant(req: LoginRequest, ctx: AppContext): Promise<TokenSet> {
   const { settings } = req;
-  const as = await connect(settings, req.clientSecret, ['token_endpoint'], ctx);
+  const as = await connect(settings, req.clientSecret, ['token_endpoint'], ctx, { dpop: req.dpop });
   if (as.client.method === 'none') {
     throw new UsageError('the client_credentials grant needs a confidential client', { code: 'confidential_client_required' });
   }
@@ -19,5 +19,5 @@ export async function clientCredentialsGrant(req: LoginRequest, ctx: AppContext)
       ? { grant_type: 'client_credentials', scope: req.target.scope.join(' '), audience: req.target.audience, resource: req.target.resource }
       : { grant_type: 'client_credentials', scope: settings.scope, audience: settings.audience, resource: settings.resource },
   );
-  return finishLogin(res, { settings, endpoints: as.endpoints, client: as.client, grant: 'client_credentials' }, ctx);
+  return finishLogin(res, { settings, endpoints: as.endpoints, client: as.client, grant: 'client_credentials', dpop: as.dpop }, ctx);
 }

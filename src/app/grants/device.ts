@@ -14,7 +14,7 @@ import { finishLogin } from './finish.js';
  */
 export async function deviceCodeGrant(req: LoginRequest, ctx: AppContext, io: Interaction): Promise<TokenSet> {
   const { settings } = req;
-  const as = await connect(settings, req.clientSecret, ['device_authorization_endpoint', 'token_endpoint'], ctx);
+  const as = await connect(settings, req.clientSecret, ['device_authorization_endpoint', 'token_endpoint'], ctx, { dpop: req.dpop });
   const auth = await deviceAuthorizationRequest(as, {
     ...(settings.scope ? { scope: settings.scope } : {}),
     extra: { audience: settings.audience, resource: settings.resource },
@@ -46,5 +46,5 @@ export async function deviceCodeGrant(req: LoginRequest, ctx: AppContext, io: In
   } finally {
     io.progress('');
   }
-  return finishLogin(res, { settings, endpoints: as.endpoints, client: as.client, grant: 'device_code' }, ctx);
+  return finishLogin(res, { settings, endpoints: as.endpoints, client: as.client, grant: 'device_code', dpop: as.dpop }, ctx);
 }

@@ -7,7 +7,8 @@ import type { TokenSet } from '../../store/types.js';
 import { claimsOf } from '../claims.js';
 import type { AppContext } from '../context.js';
 import { resolveEndpoints, type Endpoints } from '../endpoints.js';
-import { certificatePaths, toTokenSet } from '../token-set.js';
+import { certificatePaths, toTokenSet, withDpopKey } from '../token-set.js';
+import type { DpopSigner } from '../../oauth/dpop.js';
 
 export interface FinishOptions {
   settings: Profile;
@@ -16,6 +17,8 @@ export interface FinishOptions {
   grant: string;
   /** The nonce sent in the authorization request, if any. */
   nonce?: string;
+  /** RFC 9449: the DPoP key the token requests were made with; kept with the token set. */
+  dpop?: DpopSigner | undefined;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function finishLogin(res: TokenResponse, opts: FinishOptions, ctx: 
     await checkIdToken(res.id_token, { settings: opts.settings, endpoints: opts.endpoints, clientId: opts.client.clientId, ...(opts.nonce !== undefined ? { nonce: opts.nonce } : {}) }, ctx);
   }
   const tokenEndpoint = opts.endpoints.token_endpoint ?? '';
-  return toTokenSet(
+  const set = toTokenSet(
     res,
     {
       ...(opts.endpoints.issuer ? { issuer: opts.endpoints.issuer } : {}),
@@ -41,6 +44,7 @@ export async function finishLogin(res: TokenResponse, opts: FinishOptions, ctx: 
     },
     ctx.now(),
   );
+  return withDpopKey(set, opts.dpop);
 }
 
 export interface IdTokenCheck {

@@ -12,7 +12,7 @@ export async function passwordGrant(req: LoginRequest, ctx: AppContext): Promise
   if (!req.username) throw new UsageError('the password grant needs a username', { code: 'missing_username' });
   if (req.password === undefined) throw new UsageError('the password grant needs a password', { code: 'missing_password' });
   ctx.redactor.addSecret(req.password);
-  const as = await connect(settings, req.clientSecret, ['token_endpoint'], ctx);
+  const as = await connect(settings, req.clientSecret, ['token_endpoint'], ctx, { dpop: req.dpop });
   const res = await tokenRequest(as, {
     grant_type: 'password',
     username: req.username,
@@ -21,5 +21,5 @@ export async function passwordGrant(req: LoginRequest, ctx: AppContext): Promise
     audience: settings.audience,
     resource: settings.resource,
   });
-  return finishLogin(res, { settings, endpoints: as.endpoints, client: as.client, grant: 'password' }, ctx);
+  return finishLogin(res, { settings, endpoints: as.endpoints, client: as.client, grant: 'password', dpop: as.dpop }, ctx);
 }

@@ -1,0 +1,32 @@
+/**
+ * `token proof METHOD URL`: one DPoP proof (RFC 9449 §7) for a request the user makes with
+ * another tool, bound to the stored access token (`ath`), which is renewed first when needed.
+ */
+import { UsageError } from '../errors.js';
+import { DpopSigner } from '../oauth/dpop.js';
+import { acquireToken, type AcquireRequest } from './acquire-token.js';
+import { parseMethod, resolveCallUrl } from './call-api.js';
+import type { AppContext } from './context.js';
+
+export interface ProofRequest extends AcquireRequest {
+  method: string;
+  /** An absolute URL, or `/PATH` under the profile's `api_base_url`. */
+  target: string;
+  /** A nonce the API gave (`DPoP-Nonce`, RFC 9449 §9). */
+  nonce?: string;
+}
+
+/**
+ * @throws UsageError `not_dpop_bound` when the stored token has no DPoP key; the acquisition's
+ *   errors (login required, …) otherwise.
+ */
+export async function dpopProofForStoredToken(req: ProofRequest, ctx: AppContext): Promise<string> {
+  const method = parseMethod(req.method);
+  const url = resolveCallUrl(req.target, req.settings.api_base_url);
+  const tokens = await acquireToken(req, ctx);
+  if (!tokens.dpop_key) {
+    throw new UsageError(`the access token of profile '${req.profile}' is not DPoP-bound (token_type ${tokens.token_type})`, { code: 'not_dpop_bound' });
+  }
+  const signer = await DpopSigner.fromStored(tokens.dpop_key);
+  return signer.proof({ method, url, accessToken: tokens.access_token, ...(req.nonce !== undefined ? { nonce: req.nonce } : {}), now: ctx.now() });
+}
