@@ -106,6 +106,7 @@ export const ERROR_CODES = {
   github_actions_unavailable: { kind: 'usage', summary: '`github-actions` outside a job with `id-token: write`' },
   unsavable_token_source: { kind: 'usage', summary: 'a literal token or stdin as a profile\'s token source' },
   stdin_is_tty: { kind: 'usage', summary: 'a token source `-` while stdin is a terminal' },
+  not_dpop_bound: { kind: 'usage', summary: '`token proof`: the stored token has no DPoP key' },
   // oauth (3)
   '<oauth error>': { kind: 'oauth', summary: 'the server answered with this OAuth `error` (`invalid_grant`, `access_denied`, …)' },
   // transport (4)

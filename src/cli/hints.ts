@@ -52,12 +52,15 @@ const HINTS: Partial<Record<UsageCode | 'callback_timeout' | 'device_code_expire
   missing_subject_token: () => 'give --subject-token SRC: a token, -, @FILE, env:NAME, profile:NAME[#id_token] or github-actions',
   missing_assertion: () => 'give --assertion SRC, or --private-key FILE to sign one',
   missing_verification_key: () => 'give --jwks-uri <url>, --key <file> or --secret-stdin (or --issuer for discovery)',
+  not_dpop_bound: () => 'log in with --dpop for a DPoP-bound token',
   callback_timeout: () => 'finish signing in sooner, raise --timeout, or use --manual',
   device_code_expired: () => 'run `oauthctl login --grant device_code` again and approve sooner',
 };
 
 /** The hint for an error: this table's when it has one, else what the error carries. */
 export function hintFor(err: OauthctlError): string | undefined {
+  // SPEC "Sender-constrained tokens": the server demands DPoP of a login without it.
+  if (err.kind === 'oauth' && err.context?.dpop_demanded === true) return 'use --dpop (this server binds its tokens to a DPoP key)';
   const own = Object.hasOwn(HINTS, err.code) ? HINTS[err.code as keyof typeof HINTS]?.(err) : undefined;
   return own ?? err.hint;
 }

@@ -19,6 +19,7 @@ export function profileFromFlags(opts: Readonly<Record<string, unknown>>): Profi
   if (Array.isArray(opts.param)) profile.params = parseParams(opts.param as string[]);
   if (Array.isArray(opts.assertionClaim)) profile.assertion_claims = parseParams(opts.assertionClaim as string[], '--assertion-claim');
   if (opts.discovery === false) profile.discovery = false;
+  if (opts.dpop === true) profile.dpop = true;
   return validateProfile(profile as Profile, 'command line');
 }
 

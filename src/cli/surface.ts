@@ -54,6 +54,7 @@ export const PROFILE_OPTIONS: readonly OptionSpec[] = [
   { flags: '--param <key=value>', description: 'extra authorization request parameter (repeatable)', repeatable: true },
   { flags: '--assertion-claim <key=value>', description: 'jwt_bearer self-signed assertion: extra claim (repeatable)', repeatable: true },
   { flags: '--no-discovery', description: 'never request /.well-known/ metadata' },
+  { flags: '--dpop', description: 'DPoP-bound tokens (RFC 9449): a key pair kept with the tokens, a proof on every request' },
 ];
 
 export const SECRET_OPTIONS: readonly OptionSpec[] = [
@@ -127,7 +128,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
   {
     path: ['token'],
     summary: 'print, show, refresh or revoke the stored access token',
-    examples: ['token', 'token show -o json', 'token refresh', 'token revoke -p staging'],
+    examples: ['token', 'token show -o json', 'token refresh', 'token revoke -p staging', 'token proof GET https://api.example.com/people'],
     commands: [
       {
         path: ['token', 'print'],
@@ -170,6 +171,21 @@ export const SURFACE: readonly SurfaceEntry[] = [
         options: [{ flags: '--reveal', description: 'include the tokens themselves' }],
         examples: ['token show', 'token show -o json', 'token show --reveal -p ci'],
         load: () => import('./commands/token-show.js'),
+      },
+      {
+        path: ['token', 'proof'],
+        args: '<method> <url>',
+        summary: 'print a DPoP proof (RFC 9449) for one request, bound to the stored DPoP token',
+        options: [
+          ...SERVER_OPTIONS,
+          { flags: '--nonce <nonce>', description: "the API's DPoP-Nonce, when it asked for one" },
+          { flags: '--min-ttl <seconds>', description: 'renew the token first if fewer seconds than this remain' },
+        ],
+        examples: [
+          'token proof GET https://api.example.com/people',
+          'token proof POST /orders --nonce "$NONCE"',
+        ],
+        load: () => import('./commands/token-proof.js'),
       },
     ],
   },

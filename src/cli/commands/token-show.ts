@@ -40,6 +40,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
       store: store.kind,
       ...(tokens.issued_token_type !== undefined ? { issued_token_type: tokens.issued_token_type } : {}),
     };
+    if (tokens.dpop_jkt) out.dpop_jkt = tokens.dpop_jkt;
     if (reveal) {
       out.access_token = tokens.access_token;
       if (tokens.refresh_token) out.refresh_token = tokens.refresh_token;
@@ -62,6 +63,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
     ['Grant', tokens.grant ?? '-'],
     ['Token type', tokens.token_type],
     ...(tokens.issued_token_type !== undefined ? [['Issued type', tokens.issued_token_type] as [string, string]] : []),
+    ...(tokens.dpop_jkt ? [['DPoP key', `${tokens.dpop_key?.alg ?? '?'}, thumbprint ${tokens.dpop_jkt}`] as [string, string]] : []),
     ['Scope', tokens.scope ?? '-'],
     ['Expires', left !== null && left <= 0 ? t.red(expiry) : expiry],
     ['Obtained', isoDate(tokens.obtained_at)],
