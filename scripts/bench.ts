@@ -152,6 +152,9 @@ async function prepare(fixture: Fixture): Promise<{ benches: Bench[]; big: Bench
   await runOk({ name: 'login', args: [BIN, ...login], env: { ...env, OAUTHCTL_CLIENT_SECRET: fixture.secret } });
   const token = (await runOk({ name: 'token', args: [BIN, 'token'], env })).stdout.trim();
   const people = `${fixture.api}/people`;
+  // A DPoP-bound token (RFC 9449) for the same client, in a home of its own.
+  const dpopEnv = { OAUTHCTL_HOME: tempDir('oauthctl-bench-dpop-'), OAUTHCTL_TOKEN_STORE: 'file' };
+  await runOk({ name: 'login --dpop', args: [BIN, ...login, '--dpop'], env: { ...dpopEnv, OAUTHCTL_CLIENT_SECRET: fixture.secret } });
   // The CI one-liner: a client_credentials token with flags only, the secret in the environment,
   // nothing stored; its baseline posts the same request with fetch and prints the token.
   const tokenUrl = ((await (await fetch(`${fixture.issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string }).token_endpoint;
@@ -198,6 +201,9 @@ async function prepare(fixture: Fixture): Promise<{ benches: Bench[]; big: Bench
     { name: 'oauthctl exec -- true', args: [BIN, 'exec', '--', 'true'], env },
     { name: 'oauthctl call GET /people', args: [BIN, 'call', 'GET', '/people', '--base-url', fixture.api], env, baseline: 'plain fetch script' },
     { name: 'plain fetch script', args: [plain] },
+    { name: 'oauthctl token (DPoP-bound)', args: [BIN, 'token'], env: dpopEnv, baseline: 'oauthctl token' },
+    { name: 'oauthctl call GET /people (DPoP)', args: [BIN, 'call', 'GET', '/people', '--base-url', fixture.api], env: dpopEnv, baseline: 'oauthctl call GET /people' },
+    { name: 'oauthctl token proof GET URL', args: [BIN, 'token', 'proof', 'GET', people], env: dpopEnv },
     {
       name: 'oauthctl token (CI one-liner)',
       args: [BIN, 'token', '--token-store', 'none', '--grant', 'client_credentials', '--token-url', tokenUrl, '--client-id', fixture.clientId, '--no-discovery'],
@@ -405,6 +411,9 @@ function startupTargets(results: Result[]): Target[] {
     ['status time ≤ 1.15× floor', time('oauthctl status', 'node -e 0'), 1.15],
     ['exec -- true time ≤ 1.3× floor', time('oauthctl exec -- true', 'node -e 0'), 1.3],
     ['call time ≤ 1.3× plain fetch', time('oauthctl call GET /people', 'plain fetch script'), 1.3],
+    ['token (DPoP-bound, cached) time ≤ 1.1× token (Bearer, cached)', time('oauthctl token (DPoP-bound)', 'oauthctl token'), 1.1],
+    ['call with DPoP time ≤ 1.15× the same call without DPoP', time('oauthctl call GET /people (DPoP)', 'oauthctl call GET /people'), 1.15],
+    ['token proof time ≤ 1.25× floor', time('oauthctl token proof GET URL', 'node -e 0'), 1.25],
     ['CI one-liner token time ≤ 1.1× plain client_credentials script', time('oauthctl token (CI one-liner)', 'plain client_credentials script'), 1.1],
     ...(results.some((r) => r.bench.name === 'oauthctl token (keychain)')
       ? ([['token (keychain) time ≤ 1.2× the keychain floor (plain keyring script)', time('oauthctl token (keychain)', 'plain keyring script'), 1.2]] as Array<

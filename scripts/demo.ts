@@ -178,6 +178,20 @@ try {
     ['call', 'GET', '/admin', '-p', 'mcp'],
     { env: { BROWSER: browserCommand() }, stdin: 'inherit', expectExit: tty ? 0 : 5 },
   );
+
+  // DPoP (RFC 9449): a token bound to a key kept in the token store.
+  const bank = fixture.clients.dpopBound;
+  await step('This client gets only DPoP-bound tokens: a login without --dpop is refused (exit 3 is expected)', ['login', '-p', 'bank', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', bank.id, '--scope', 'people:read'], {
+    secretEnv: bank.secret,
+    expectExit: 3,
+  });
+  await step('DPoP login: a new key pair for the profile; every token request carries a proof', ['login', '-p', 'bank', '--dpop', '--grant', 'client_credentials', '--issuer', fixture.issuer, '--client-id', bank.id, '--scope', 'people:read'], {
+    secretEnv: bank.secret,
+  });
+  await step('The token is bound to the key\'s thumbprint', ['token', 'show', '-p', 'bank']);
+  await step('A DPoP call: Authorization: DPoP plus a fresh proof, which the API verifies', ['call', 'GET', '/people', '-p', 'bank', '--base-url', fixture.apiBaseUrl]);
+  const proof = (await step('One proof for another tool (curl -H "DPoP: …")', ['token', 'proof', 'GET', `${fixture.apiBaseUrl}/people`, '-p', 'bank'], { capture: true })).trim();
+  await step('Look inside the proof', ['decode', proof], { show: `oauthctl decode "$(oauthctl token proof GET ${fixture.apiBaseUrl}/people -p bank)"` });
 } finally {
   await fixture.close();
   rmSync(home, { recursive: true, force: true });

@@ -2,6 +2,7 @@
  * What servers say about DPoP (RFC 9449), read without loading any crypto: the nonce challenges
  * of an authorization server (§8) and of a resource server (§9), and an error that asks for DPoP.
  */
+import { parseWwwAuthenticate, sameScheme } from './www-authenticate.js';
 
 /**
  * RFC 9449 §8: the authorization server's nonce challenge — a 400 whose `error` is
@@ -23,8 +24,8 @@ export function isAuthServerNonceChallenge(status: number, headers: Headers, bod
  */
 export function isResourceNonceChallenge(status: number, headers: Headers): boolean {
   if (status !== 401 || !headers.get('dpop-nonce')) return false;
-  const challenge = headers.get('www-authenticate') ?? '';
-  return /(^|,)\s*DPoP\b[^]*?\berror\s*=\s*"?use_dpop_nonce"?/i.test(challenge);
+  const challenges = parseWwwAuthenticate(headers.get('www-authenticate') ?? '');
+  return challenges.some((c) => sameScheme(c.scheme, 'DPoP') && c.params.error === 'use_dpop_nonce');
 }
 
 /**

@@ -17,8 +17,8 @@
  * and parameters, and a pure process function (`processTokenResponse`, …), as oauth4webapi does.
  *
  * Where issue 14 plugs in, once each:
- * - DPoP (RFC 9449): a proof header built in `exchange` for every request (`AuthServer.dpop`),
- *   and the `use_dpop_nonce` retry around `send`;
+ * - DPoP (RFC 9449): a proof header built in `exchange` for every request marked `dpop` (token
+ *   requests) when `AuthServer.dpop` holds a key, and the one `use_dpop_nonce` retry around `send`;
  * - mutual TLS (RFC 8705, done): `as.http` presents the client certificate (app/client-certificate.ts),
  *   and the endpoints already are the `mtls_endpoint_aliases` ones (app/endpoints.ts), so a stored
  *   token endpoint is the alias too;

@@ -41,7 +41,7 @@ const call = (args: string[], extra: Record<string, string> = {}) =>
 describe('login --dpop', () => {
   it('client_credentials: a DPoP-bound token (cnf.jkt = the stored key), key in the token store only, call sends DPoP + proof', async () => {
     const res = await login(['--dpop']);
-    expect(res.stderr).not.toMatch(/oauthctl:/);
+    expect(res.stderr).not.toMatch(/^oauthctl:/m);
     expect(res.code).toBe(0);
     const set = await show();
     expect(set.token_type).toBe('DPoP');
@@ -107,7 +107,7 @@ describe('login --dpop', () => {
     const config = readFileSync(join(t.home, 'config.json'), 'utf8');
     expect(JSON.parse(config).profiles.bank).toMatchObject({ dpop: true, dpop_alg: 'EdDSA' });
     const res = await runCli(['login', '-p', 'bank'], { home: t.home });
-    expect(res.stderr).not.toMatch(/oauthctl:/);
+    expect(res.stderr).not.toMatch(/^oauthctl:/m);
     expect(res.code).toBe(0);
     expect(readFileSync(join(t.home, 'config.json'), 'utf8')).not.toMatch(/"d"|"jwk"|dpop_key/);
     const set = JSON.parse((await runCli(['token', 'show', '-p', 'bank', '-o', 'json'], { home: t.home })).stdout) as Record<string, unknown>;
@@ -128,7 +128,7 @@ describe('DPoP nonces (RFC 9449 §8, §9): one retry, counted at the server', ()
     t.fixture.setDpopNonceRequired(true);
     t.fixture.resetStats();
     const res = await login(['--dpop', '-v']);
-    expect(res.stderr).not.toMatch(/oauthctl:/);
+    expect(res.stderr).not.toMatch(/^oauthctl:/m);
     expect(res.code).toBe(0);
     expect(t.fixture.stats.tokenRequests).toEqual({ client_credentials: 2 });
     expect(t.fixture.stats.tokenErrors).toEqual({ client_credentials: 1 });
