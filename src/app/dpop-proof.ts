@@ -5,13 +5,13 @@
 import { UsageError } from '../errors.js';
 import { DpopSigner } from '../oauth/dpop.js';
 import { acquireToken, type AcquireRequest } from './acquire-token.js';
-import { parseMethod, resolveCallUrl } from './call-api.js';
 import type { AppContext } from './context.js';
 
 export interface ProofRequest extends AcquireRequest {
+  /** The request's method, upper-case. */
   method: string;
-  /** An absolute URL, or `/PATH` under the profile's `api_base_url`. */
-  target: string;
+  /** The request's absolute URL. */
+  url: string;
   /** A nonce the API gave (`DPoP-Nonce`, RFC 9449 §9). */
   nonce?: string;
 }
@@ -21,12 +21,10 @@ export interface ProofRequest extends AcquireRequest {
  *   errors (login required, …) otherwise.
  */
 export async function dpopProofForStoredToken(req: ProofRequest, ctx: AppContext): Promise<string> {
-  const method = parseMethod(req.method);
-  const url = resolveCallUrl(req.target, req.settings.api_base_url);
   const tokens = await acquireToken(req, ctx);
   if (!tokens.dpop_key) {
     throw new UsageError(`the access token of profile '${req.profile}' is not DPoP-bound (token_type ${tokens.token_type})`, { code: 'not_dpop_bound' });
   }
   const signer = await DpopSigner.fromStored(tokens.dpop_key);
-  return signer.proof({ method, url, accessToken: tokens.access_token, ...(req.nonce !== undefined ? { nonce: req.nonce } : {}), now: ctx.now() });
+  return signer.proof({ method: req.method, url: req.url, accessToken: tokens.access_token, ...(req.nonce !== undefined ? { nonce: req.nonce } : {}), now: ctx.now() });
 }

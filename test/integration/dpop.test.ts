@@ -71,6 +71,9 @@ describe('login --dpop', () => {
     const text = await runCli(['token', 'show'], { home: t.home });
     const jkt = (await show()).dpop_jkt as string;
     expect(text.stdout).toMatch(new RegExp(`DPoP key\\s+ES256, thumbprint ${jkt}`));
+    const token = (await runCli(['token'], { home: t.home })).stdout.trim();
+    const header = await runCli(['token', '--format', 'header'], { home: t.home });
+    expect(header.stdout).toBe(`Authorization: DPoP ${token}\n`);
   });
 
   it.each(['PS256', 'RS256', 'EdDSA'])('--dpop-alg %s: proofs signed with that algorithm, accepted by server and API', async (alg) => {
