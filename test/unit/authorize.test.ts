@@ -1,6 +1,6 @@
 /** src/oauth/authorize.ts: the authorization request URL and the checks on what comes back. */
 import { describe, expect, it } from 'vitest';
-import { OAuthError, UsageError } from '../../src/errors.js';
+import { OAuthError, ProtocolError, UsageError } from '../../src/errors.js';
 import {
   assertResponseIssuerMatches,
   assertStateMatches,
@@ -97,6 +97,36 @@ describe('the callback checks (RFC 6749 §10.12, RFC 9207 §2.4)', () => {
     const result = checkCallback(q('code=c&state=st8&iss=https%3A%2F%2Fevil.example'), { state: 'st8', issuer: 'https://as.example' });
     expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('evil.example') });
     expect(() => assertResponseIssuerMatches(q('iss=https%3A%2F%2Fas.example%2F'), 'https://as.example')).toThrow();
+  });
+
+  /** Each check's own code and cause (STYLE "Name the check"). */
+  it.each([
+    ['callback_state_mismatch', () => assertStateMatches(q('state=other'), 'st8'), { check: 'assertStateMatches', attribute: 'state' }],
+    ['callback_state_mismatch', () => assertStateMatches(q('code=c'), 'st8'), { check: 'assertStateMatches', attribute: 'state' }],
+    [
+      'callback_iss_mismatch',
+      () => assertResponseIssuerMatches(q('iss=https%3A%2F%2Fevil.example'), 'https://as.example'),
+      { check: 'assertResponseIssuerMatches', attribute: 'iss', expected: 'https://as.example', actual: 'https://evil.example' },
+    ],
+    [
+      'callback_iss_missing',
+      () => assertResponseIssuerMatches(q('code=c'), 'https://as.example', true),
+      { check: 'assertResponseIssuerMatches', attribute: 'iss', expected: 'https://as.example' },
+    ],
+  ])('%s is a protocol error with its cause', (code, check, cause) => {
+    let thrown: unknown;
+    try {
+      check();
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ProtocolError);
+    expect(thrown).toMatchObject({ code, cause });
+  });
+
+  it('RFC 9207 §3: a missing iss is refused only when the metadata promises it', () => {
+    expect(checkCallback(q('code=c&state=st8'), { state: 'st8', issuer: 'https://as.example', issRequired: true })).toMatchObject({ ok: false });
+    expect(checkCallback(q('code=c&state=st8'), { state: 'st8', issuer: 'https://as.example', issRequired: false })).toEqual({ ok: true });
   });
 
   it('an iss is not checked when no issuer is known', () => {

@@ -158,7 +158,7 @@ describe('authorization_code with --manual (RFC 6749 §4.1, RFC 7636)', () => {
   it('a pasted redirect with another state is refused, and nothing is exchanged', async () => {
     const app = fakeApp();
     const { user, req } = manual(() => 'http://127.0.0.1/callback?code=stolen&state=not-ours');
-    await expect(login(req, app, user.io)).rejects.toThrow(/state/);
+    await expect(login(req, app, user.io)).rejects.toMatchObject({ code: 'callback_state_mismatch' });
     expect(app.requests).toEqual([]);
   });
 
