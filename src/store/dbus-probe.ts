@@ -10,7 +10,7 @@ import { join } from 'node:path';
  * joined at exit, even by `process.exit`), so the deadline must be met *before* the native call
  * starts. This probe is a socket we can close: it authenticates (SASL EXTERNAL), says `Hello`, and
  * sends `org.freedesktop.DBus.Peer.Ping` to `org.freedesktop.secrets` (which lets the bus activate
- * gnome-keyring or KWallet as libsecret would), then closes. Any reply from the service — a return
+ * gnome-keyring or KWallet as libsecret would), all in one write, then closes. Any reply from the service — a return
  * or an error other than "no such name" — means it answers.
  *
  * @see https://dbus.freedesktop.org/doc/dbus-specification.html (Authentication protocol; Message
@@ -81,8 +81,11 @@ export function probeSecretService(
       done({ ok: false, reason: `cannot reach the D-Bus session bus (${err.code ?? err.message})` }),
     );
     socket.on('close', () => done({ ok: false, reason: 'the D-Bus session bus closed the connection' }));
+    // Everything in one write, as sd-bus does: the bus reads BEGIN and the messages after its OK,
+    // so the whole probe is one round trip.
     socket.on('connect', () => {
-      socket!.write(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\n`);
+      const auth = `\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`;
+      socket!.write(Buffer.concat([Buffer.from(auth, 'latin1'), helloMessage(), pingSecretsMessage()]));
     });
     let buffered = Buffer.alloc(0);
     let authenticated = false;
@@ -95,7 +98,6 @@ export function probeSecretService(
         buffered = buffered.subarray(end + 2);
         if (!line.startsWith('OK ')) return done({ ok: false, reason: `the D-Bus session bus refused us (${line.slice(0, 40)})` });
         authenticated = true;
-        socket!.write(Buffer.concat([Buffer.from('BEGIN\r\n'), helloMessage(), pingSecretsMessage()]));
       }
       for (;;) {
         const message = readMessage(buffered);

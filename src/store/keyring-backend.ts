@@ -1,3 +1,5 @@
+import type { BusAnswer } from './dbus-probe.js';
+
 /**
  * The native keychain bindings (SPEC "Token store"): @napi-rs/keyring (N-API, prebuilt binaries
  * for macOS, Windows and Linux shipped through npm, so it installs without a compiler), else
@@ -33,12 +35,20 @@ export class BackendUnavailable extends Error {}
 export async function loadKeyringBackend(opts: LoadBackendOptions): Promise<KeyringBackend> {
   const platform = opts.platform ?? process.platform;
   const env = opts.env ?? process.env;
+  // The probe's connection starts first, and the binding loads while the bus answers: loading is
+  // not a call, and no native call starts before the bus has answered.
+  let probed: Promise<BusAnswer> | undefined;
   if (platform !== 'darwin' && platform !== 'win32') {
     const { probeSecretService } = await import('./dbus-probe.js');
-    const answer = await probeSecretService(env, opts.timeoutMs);
-    if (!answer.ok) throw new BackendUnavailable(answer.reason);
+    probed = probeSecretService(env, opts.timeoutMs);
   }
-  const choice = opts.choice ?? 'auto';
+  const backend = await loadBinding(opts.choice ?? 'auto', platform);
+  const answer = await probed;
+  if (answer && !answer.ok) throw new BackendUnavailable(answer.reason);
+  return backend;
+}
+
+async function loadBinding(choice: BackendChoice, platform: NodeJS.Platform): Promise<KeyringBackend> {
   const failures: string[] = [];
   if (choice !== 'keytar') {
     try {

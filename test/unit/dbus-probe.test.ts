@@ -73,9 +73,9 @@ describe('probeSecretService', () => {
         if (!authed && data.toString('latin1').includes('AUTH EXTERNAL')) {
           authed = true;
           socket.write('OK 0123456789abcdef0123456789abcdef\r\n');
-        } else if (authed && data.toString('latin1').includes('Ping')) {
-          answer(socket);
         }
+        // The probe pipelines BEGIN and its messages behind AUTH, as sd-bus does.
+        if (authed && data.toString('latin1').includes('Ping')) answer(socket);
       });
     });
     await new Promise<void>((resolve) => server!.listen(path, resolve));
