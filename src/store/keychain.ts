@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { encodeAscii, parseChunkHeader, partAccount, splitIntoChunks, type ChunkHeader } from './chunks.js';
 import { formatMs } from './dbus-probe.js';
@@ -141,7 +140,10 @@ export function createKeychainStore(opts: KeychainStoreOptions = {}): KeychainSt
     location: `OS keychain (service ${KEYCHAIN_SERVICE})`,
 
     async probe() {
-      await getValue(PROBE_ACCOUNT);
+      // Where the D-Bus probe ran (Linux), the Secret Service has just answered; elsewhere one
+      // cheap read, under the deadline, shows that the keychain answers.
+      const answered = await call(async (k) => k.answered === true);
+      if (!answered) await getValue(PROBE_ACCOUNT);
     },
 
     async get(profile) {
@@ -202,9 +204,13 @@ function withDeadline<T>(work: () => Promise<T>, ms: number): Promise<T> {
   });
 }
 
-
+/**
+ * Eight hex digits telling one write's parts from another's. Uniqueness against the previous
+ * write is checked by the caller; secrecy is not needed, and node:crypto would cost every read
+ * its load time.
+ */
 function newChunkId(): string {
-  return randomBytes(4).toString('hex');
+  return Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
 }
 
 function firstLine(err: unknown): string {

@@ -16,6 +16,8 @@ export interface KeyringBackend {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
+  /** The D-Bus probe has already seen the Secret Service answer: no probing read is needed. */
+  readonly answered?: boolean;
 }
 
 /** `OAUTHCTL_KEYCHAIN_BACKEND`: `keyring` (@napi-rs/keyring only), `keytar` (keytar only), or both in that order. */
@@ -45,7 +47,7 @@ export async function loadKeyringBackend(opts: LoadBackendOptions): Promise<Keyr
   const backend = await loadBinding(opts.choice ?? 'auto', platform);
   const answer = await probed;
   if (answer && !answer.ok) throw new BackendUnavailable(answer.reason);
-  return backend;
+  return answer ? { ...backend, answered: true } : backend;
 }
 
 async function loadBinding(choice: BackendChoice, platform: NodeJS.Platform): Promise<KeyringBackend> {

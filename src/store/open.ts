@@ -59,7 +59,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<TokenStore> {
 /**
  * `auto` after a successful probe. A keyring that is running but locked answers reads (nothing
  * found) and refuses writes, so a write that the keychain refuses goes to the file store instead
- * of losing the tokens (and `fallback` says so); reads then look in the file too.
+ * of losing the tokens (and `fallback` says so); reads then look in the file too. A read that the
+ * keychain does not answer (its deadline) falls back the same way.
  */
 function autoStore(keychain: TokenStore, openFile: () => TokenStore, note?: (msg: string) => void): TokenStore {
   let file: TokenStore | undefined;
@@ -67,6 +68,12 @@ function autoStore(keychain: TokenStore, openFile: () => TokenStore, note?: (msg
   const fileExists = () => file !== undefined || existsSync(fileStore().location);
   let active: TokenStore = keychain;
   let fallback: string | undefined;
+  /** From now on the file: quietly, with the sentence kept for the command that writes (and -v). */
+  const fallBack = (what: string) => {
+    active = fileStore();
+    fallback = `${what}; storing tokens in ${active.location} (mode 0600)`;
+    note?.(fallback);
+  };
   return {
     get fallback() {
       return fallback;
@@ -78,7 +85,15 @@ function autoStore(keychain: TokenStore, openFile: () => TokenStore, note?: (msg
       return active.location;
     },
     async get(profile: string): Promise<StoreEntry | undefined> {
-      const found = active === keychain ? await keychain.get(profile) : undefined;
+      let found: StoreEntry | undefined;
+      if (active === keychain) {
+        try {
+          found = await keychain.get(profile);
+        } catch (err) {
+          if (!isKeychainUnavailable(err)) throw err;
+          fallBack(`OS keychain unavailable (${err.reason})`);
+        }
+      }
       return found ?? (fileExists() ? fileStore().get(profile) : undefined);
     },
     async put(profile: string, entry: StoreEntry): Promise<void> {
@@ -87,9 +102,7 @@ function autoStore(keychain: TokenStore, openFile: () => TokenStore, note?: (msg
           return await keychain.put(profile, entry);
         } catch (err) {
           if (!isKeychainUnavailable(err)) throw err;
-          active = fileStore();
-          fallback = `OS keychain refused the write (${err.reason}); storing tokens in ${active.location} (mode 0600)`;
-          note?.(fallback);
+          fallBack(`OS keychain refused the write (${err.reason})`);
         }
       }
       await fileStore().put(profile, entry);

@@ -110,3 +110,27 @@ describe('openStore auto fallback, said once per home', () => {
     expect(second.fallback).toBeUndefined();
   });
 });
+
+describe('openStore auto: a keychain read that does not answer', () => {
+  it('falls back to the file, quietly, instead of failing the command', async () => {
+    const home = await tempDir();
+    const answersOnce = fakeKeytar();
+    let reads = 0;
+    const get = answersOnce.getPassword.bind(answersOnce);
+    answersOnce.getPassword = (service, account) => (++reads === 1 ? get(service, account) : Promise.reject(new Error('No such interface')));
+    const warnings: string[] = [];
+    const store = await openStore({ choice: 'auto', home, warn: (m) => warnings.push(m), keychain: { loadBackend: async () => answersOnce } });
+    expect(store.kind).toBe('keychain');
+    expect(await store.get('p')).toBeUndefined();
+    expect(store.kind).toBe('file');
+    expect(store.fallback).toContain('OS keychain unavailable (No such interface)');
+    expect(warnings).toEqual([]);
+  });
+
+  it('a binding whose bus was probed already is not probed again with a read', async () => {
+    const home = await tempDir();
+    const backend = { ...fakeKeytar(), answered: true, getPassword: () => Promise.reject(new Error('no read expected')) };
+    const store = await openStore({ choice: 'keychain', home, warn: () => undefined, keychain: { loadBackend: async () => backend } });
+    expect(store.kind).toBe('keychain');
+  });
+});
