@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { noAnswerWithin } from './deadline.js';
 
 /**
  * Asks the D-Bus session bus, from JavaScript, whether a Secret Service answers, before any native
@@ -73,7 +74,7 @@ export function probeSecretService(
       resolve(answer);
     };
     const timer = setTimeout(
-      () => done({ ok: false, reason: `no answer within ${formatMs(timeoutMs)} from the D-Bus session bus` }),
+      () => done({ ok: false, reason: `${noAnswerWithin(timeoutMs)} from the D-Bus session bus` }),
       timeoutMs,
     );
     socket = connect({ path });
@@ -227,8 +228,4 @@ export function readMessage(buf: Buffer): Message | undefined {
 
 function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
-}
-
-export function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

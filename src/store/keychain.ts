@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { encodeAscii, parseChunkHeader, partAccount, splitIntoChunks, type ChunkHeader } from './chunks.js';
-import { formatMs } from './dbus-probe.js';
+import { noAnswerWithin } from './deadline.js';
 import { isStoreEntry } from './entry.js';
 import { BackendUnavailable, loadKeyringBackend, type BackendChoice, type KeyringBackend } from './keyring-backend.js';
 import { assertProfileName } from './profile-name.js';
@@ -196,7 +196,7 @@ export function createKeychainStore(opts: KeychainStoreOptions = {}): KeychainSt
 /** Settles like `work()`, or rejects with "no answer within …" once `ms` have passed. */
 function withDeadline<T>(work: () => Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new KeychainUnavailableError(`no answer within ${formatMs(ms)}`)), ms);
+    const timer = setTimeout(() => reject(new KeychainUnavailableError(noAnswerWithin(ms))), ms);
     Promise.resolve()
       .then(work)
       .then(resolve, reject)
