@@ -10,12 +10,13 @@ import { noAnswerWithin } from './deadline.js';
  * answers, and a native call blocked in a thread cannot be abandoned in Node (the thread pool is
  * joined at exit, even by `process.exit`), so the deadline must be met *before* the native call
  * starts. This probe is a socket we can close: it authenticates (SASL EXTERNAL), says `Hello`, and
- * sends `org.freedesktop.DBus.Peer.Ping` to `org.freedesktop.secrets` (which lets the bus activate
- * gnome-keyring or KWallet as libsecret would), all in one write, then closes. Any reply from the service — a return
- * or an error other than "no such name" — means it answers.
+ * asks `org.freedesktop.secrets` whether its default collection is locked (which lets the bus
+ * activate gnome-keyring or KWallet as libsecret would), all in one write, then closes. Any reply
+ * from the service — a return or an error other than "no such name" — means it answers; "locked"
+ * counts as no answer.
  *
  * @see https://dbus.freedesktop.org/doc/dbus-specification.html (Authentication protocol; Message
- *   format; org.freedesktop.DBus.Peer)
+ *   format; org.freedesktop.DBus.Properties); Secret Service API 0.2 (Collection.Locked)
  */
 export type BusAnswer = { ok: true } | { ok: false; reason: string };
 
@@ -86,7 +87,7 @@ export function probeSecretService(
     // so the whole probe is one round trip.
     socket.on('connect', () => {
       const auth = `\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`;
-      socket!.write(Buffer.concat([Buffer.from(auth, 'latin1'), helloMessage(), pingSecretsMessage()]));
+      socket!.write(Buffer.concat([Buffer.from(auth, 'latin1'), helloMessage(), lockedMessage()]));
     });
     let buffered = Buffer.alloc(0);
     let authenticated = false;
@@ -104,9 +105,12 @@ export function probeSecretService(
         const message = readMessage(buffered);
         if (!message) return;
         buffered = buffered.subarray(message.length);
-        if (message.replySerial !== PING_SERIAL) continue;
+        if (message.replySerial !== LOCKED_SERIAL) continue;
         if (message.type === ERROR && MISSING_NAME_ERRORS.has(message.errorName ?? '')) {
           return done({ ok: false, reason: `no Secret Service (${SECRETS}) on the D-Bus session bus` });
+        }
+        if (message.type === METHOD_RETURN && readVariantBoolean(message) === true) {
+          return done({ ok: false, reason: 'the keyring is locked' });
         }
         return done({ ok: true });
       }
@@ -115,22 +119,35 @@ export function probeSecretService(
 }
 
 const METHOD_CALL = 1;
+const METHOD_RETURN = 2;
 const ERROR = 3;
 const HELLO_SERIAL = 1;
-const PING_SERIAL = 2;
+const LOCKED_SERIAL = 2;
 
 function helloMessage(): Buffer {
   return methodCall(HELLO_SERIAL, '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'Hello', 'org.freedesktop.DBus');
 }
 
-function pingSecretsMessage(): Buffer {
-  return methodCall(PING_SERIAL, '/org/freedesktop/secrets', 'org.freedesktop.DBus.Peer', 'Ping', SECRETS);
+/**
+ * `Locked` of the default collection, where both bindings keep their items. Reading it starts the
+ * service when the bus can activate it (as the bindings' first call would). A locked collection
+ * would make the binding ask for the password and wait for the user, so it counts as "no answer"
+ * (SPEC "Token store": a locked keychain must not hang a script).
+ * @see Secret Service API 0.2, org.freedesktop.Secret.Collection; D-Bus specification, org.freedesktop.DBus.Properties
+ */
+function lockedMessage(): Buffer {
+  return methodCall(LOCKED_SERIAL, '/org/freedesktop/secrets/aliases/default', 'org.freedesktop.DBus.Properties', 'Get', SECRETS, [
+    'org.freedesktop.Secret.Collection',
+    'Locked',
+  ]);
 }
 
-/** A little-endian METHOD_CALL without a body. */
-function methodCall(serial: number, path: string, iface: string, member: string, destination: string): Buffer {
+/** A little-endian METHOD_CALL whose body is the given strings. */
+function methodCall(serial: number, path: string, iface: string, member: string, destination: string, args: string[] = []): Buffer {
   const w = new Writer();
-  w.byte('l'.charCodeAt(0)).byte(METHOD_CALL).byte(0).byte(1).u32(0).u32(serial);
+  w.byte('l'.charCodeAt(0)).byte(METHOD_CALL).byte(0).byte(1);
+  const bodyLengthAt = w.reserveU32();
+  w.u32(serial);
   const lengthAt = w.reserveU32();
   const fieldsStart = w.length;
   const field = (code: number, sig: 'o' | 's', value: string) => w.align(8).byte(code).signature(sig).string(value);
@@ -138,9 +155,22 @@ function methodCall(serial: number, path: string, iface: string, member: string,
   field(2, 's', iface);
   field(3, 's', member);
   field(6, 's', destination);
+  if (args.length > 0) w.align(8).byte(8).signature('g').signature('s'.repeat(args.length));
   w.setU32(lengthAt, w.length - fieldsStart);
   w.align(8);
+  const bodyStart = w.length;
+  for (const arg of args) w.string(arg);
+  w.setU32(bodyLengthAt, w.length - bodyStart);
   return w.buffer();
+}
+
+/** A reply whose body is one variant holding a boolean: its value, else undefined. */
+export function readVariantBoolean(message: Message): boolean | undefined {
+  const body = message.body;
+  if (body.length < 3 || body[0] !== 1 || body[1] !== 0x62 /* 'b' */) return undefined;
+  const at = align(3, 4);
+  if (body.length < at + 4) return undefined;
+  return (message.little ? body.readUInt32LE(at) : body.readUInt32BE(at)) !== 0;
 }
 
 class Writer {
@@ -183,11 +213,14 @@ class Writer {
   }
 }
 
-interface Message {
+export interface Message {
   length: number;
   type: number;
   replySerial?: number;
   errorName?: string;
+  little: boolean;
+  /** The body; a message's body starts 8-aligned, so offsets in it align as in the message. */
+  body: Buffer;
 }
 
 /** One whole message at the start of `buf` (either byte order), or undefined when incomplete. */
@@ -199,7 +232,7 @@ export function readMessage(buf: Buffer): Message | undefined {
   const bodyStart = align(16 + fieldsLength, 8);
   const length = bodyStart + u32(4);
   if (buf.length < length) return undefined;
-  const message: Message = { length, type: buf[1] ?? 0 };
+  const message: Message = { length, type: buf[1] ?? 0, little, body: buf.subarray(bodyStart, length) };
   let at = 16;
   const end = 16 + fieldsLength;
   while (at < end) {

@@ -22,8 +22,11 @@ describe('sessionBusPath', () => {
   });
 });
 
-/** A little-endian reply (METHOD_RETURN, or ERROR when `errorName` is given) to `replySerial`. */
-function reply(replySerial: number, errorName?: string): Buffer {
+/**
+ * A little-endian reply (METHOD_RETURN, or ERROR when `errorName` is given) to `replySerial`;
+ * with `locked`, a return whose body is the variant boolean that Properties.Get answers.
+ */
+function reply(replySerial: number, errorName?: string, locked?: boolean): Buffer {
   const fields: number[] = [];
   const pad = (n: number) => {
     while ((16 + fields.length) % n !== 0) fields.push(0);
@@ -38,15 +41,21 @@ function reply(replySerial: number, errorName?: string): Buffer {
     u32(errorName.length);
     fields.push(...Buffer.from(errorName), 0);
   }
+  if (locked !== undefined) {
+    pad(8);
+    fields.push(8, 1, 'g'.charCodeAt(0), 0, 1, 'v'.charCodeAt(0), 0);
+  }
+  const fieldsLength = fields.length;
+  pad(8);
+  const body = locked === undefined ? [] : [1, 'b'.charCodeAt(0), 0, 0, locked ? 1 : 0, 0, 0, 0];
   const header = Buffer.alloc(16);
   header.write('l', 0);
   header[1] = errorName ? 3 : 2;
   header[3] = 1;
-  header.writeUInt32LE(0, 4);
+  header.writeUInt32LE(body.length, 4);
   header.writeUInt32LE(100 + replySerial, 8);
-  header.writeUInt32LE(fields.length, 12);
-  while ((16 + fields.length) % 8 !== 0) fields.push(0);
-  return Buffer.concat([header, Buffer.from(fields)]);
+  header.writeUInt32LE(fieldsLength, 12);
+  return Buffer.concat([header, Buffer.from(fields), Buffer.from(body)]);
 }
 
 describe('probeSecretService', () => {
@@ -75,7 +84,7 @@ describe('probeSecretService', () => {
           socket.write('OK 0123456789abcdef0123456789abcdef\r\n');
         }
         // The probe pipelines BEGIN and its messages behind AUTH, as sd-bus does.
-        if (authed && data.toString('latin1').includes('Ping')) answer(socket);
+        if (authed && data.toString('latin1').includes('Locked')) answer(socket);
       });
     });
     await new Promise<void>((resolve) => server!.listen(path, resolve));
@@ -96,9 +105,15 @@ describe('probeSecretService', () => {
     expect(await probeSecretService(env, 2000)).toEqual({ ok: false, reason: 'no Secret Service (org.freedesktop.secrets) on the D-Bus session bus' });
   });
 
+  it('a Secret Service whose default collection is locked: not ok (the binding would wait for a password prompt)', async () => {
+    const env = await bus((s) => s.write(Buffer.concat([reply(1), reply(2, undefined, true)])));
+    expect(await probeSecretService(env, 2000)).toEqual({ ok: false, reason: 'the keyring is locked' });
+  });
+
   it.each([
+    ['says its default collection is unlocked', () => reply(2, undefined, false)],
     ['returns', () => reply(2)],
-    ['answers with another error', () => reply(2, 'org.freedesktop.DBus.Error.UnknownMethod')],
+    ['answers with another error (no default collection)', () => reply(2, 'org.freedesktop.Secret.Error.NoSuchObject')],
   ])('a Secret Service that %s: ok', async (_, message) => {
     const env = await bus((s) => {
       // In two writes, split inside the second message: the reader must wait for the rest.
@@ -117,6 +132,6 @@ describe('probeSecretService', () => {
   it('readMessage waits for a whole message', () => {
     const whole = reply(2, 'x.y');
     expect(readMessage(whole.subarray(0, whole.length - 1))).toBeUndefined();
-    expect(readMessage(whole)).toEqual({ length: whole.length, type: 3, replySerial: 2, errorName: 'x.y' });
+    expect(readMessage(whole)).toMatchObject({ length: whole.length, type: 3, replySerial: 2, errorName: 'x.y' });
   });
 });
