@@ -15,6 +15,7 @@ const ESC = '\u001b';
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 const sh = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
+// Needs util-linux `script` for a pseudo-terminal: skipped only off CI where it is missing.
 describe.skipIf(!hasScript && !process.env.CI)('colour per stream, on a pseudo-terminal (built CLI)', () => {
   let home: string;
   let cleanup: () => void;

@@ -138,6 +138,7 @@ describe('oauthctl completion (built CLI)', () => {
       expect(existsSync(join(home, '*'))).toBe(false);
     });
 
+    // zsh and fish come from .ci/run: skipped only off CI where the shell is missing.
     it.skipIf(!installed('zsh') && !process.env.CI)('zsh: hands them to compadd as they are, runs nothing', async () => {
       // compadd exists only inside a completion widget: a stand-in records its arguments.
       const program = `source "$SCRIPT"; compadd() { print -rl -- "$@"; }; _oc_kind=profile; _oauthctl_offer`;
@@ -146,6 +147,7 @@ describe('oauthctl completion (built CLI)', () => {
       expect(stdout.split('\n').filter(Boolean)).toEqual(['--', ...names()]);
     });
 
+    // Same for fish.
     it.skipIf(!installed('fish') && !process.env.CI)('fish: offers them as they are, runs nothing', async () => {
       const { stdout } = await run('fish', ['--no-config', '-c', `source ${scripts.fish}; complete -C 'oauthctl -p '`], { env: { ...env(), PATH: path() } });
       nothingRan();

@@ -47,6 +47,7 @@ describe('the home directory', () => {
     expect(again.stderr).toBe('');
   });
 
+  // Needs root to chown the home to another user; CI runs as root, so it runs there.
   it.skipIf(!isRoot)('a group-writable home that belongs to another user is exit 2, unchanged', async () => {
     chmodSync(t.home, 0o770);
     chownSync(t.home, 65534, 65534);

@@ -14,6 +14,7 @@ const sh = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const OSC52 = '\u001b]52;c;ZXZpbA==\u0007';
 
+// Needs tmux for a real terminal: skipped only off CI where it is missing (.ci/run installs it).
 describe.skipIf(!hasTmux && !process.env.CI)('hostile text on a real terminal (tmux, built CLI)', () => {
   let home: string;
   let cleanup: () => void;
