@@ -223,12 +223,16 @@ export class OAuthError extends OauthctlError {
     this.errorDescription = errorDescription;
   }
 
-  /** The same server error, told in the words of the flow that met it (`device login denied …`). */
-  retold(message: string, hint: string | undefined = this.hint): OAuthError {
+  /**
+   * The same server error, told in the words of the flow that met it (`device login denied …`),
+   * or with what the flow knows about it (`context`, read by the CLI's hint table).
+   */
+  retold(message: string, hint: string | undefined = this.hint, context = this.context): OAuthError {
     return new OAuthError(this.error, this.errorDescription, message, {
       cause: this,
       ...(this.status === undefined ? {} : { status: this.status }),
       ...(hint === undefined ? {} : { hint }),
+      ...(context === undefined ? {} : { context }),
     });
   }
 }

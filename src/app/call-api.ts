@@ -185,7 +185,7 @@ function dpopProofs(spec: CallSpec, ctx: AppContext): { next(token: TokenSet): P
     async next(token) {
       if (!token.dpop_key) return undefined;
       if (spec.bearerIn !== 'header') {
-        throw new UsageError(`the token is DPoP-bound: it can only be sent in the Authorization header, not with --bearer-in ${spec.bearerIn}`);
+        throw new UsageError(`the token is DPoP-bound: it can only be sent in the Authorization header, not in the ${spec.bearerIn === 'query' ? 'query string' : 'form body'} (RFC 9449 §7.1)`);
       }
       const { DpopSigner } = await import('../oauth/dpop.js');
       if (!signer || signer.jkt !== token.dpop_jkt) signer = { jkt: token.dpop_jkt ?? '', value: await DpopSigner.fromStored(token.dpop_key) };

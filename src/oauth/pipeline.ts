@@ -161,11 +161,7 @@ export async function exchange<T>(as: AuthServer, req: ExchangeRequest, process:
   } catch (err) {
     // SPEC: a server that demands DPoP of a client without it; the CLI names the flag.
     if (err instanceof OAuthError && !dpop && req.dpop === true && demandsDpop(err.error, err.errorDescription)) {
-      throw new OAuthError(err.error, err.errorDescription, err.message, {
-        cause: err,
-        ...(err.status === undefined ? {} : { status: err.status }),
-        context: { dpop_demanded: true },
-      });
+      throw err.retold(err.message, err.hint, { ...err.context, dpop_demanded: true });
     }
     throw err;
   }
