@@ -5,7 +5,7 @@
  */
 import type { Profile } from '../../config/profile.js';
 import type { GrantInputs } from '../../store/types.js';
-import { isRereadable, parseTokenSource } from '../token-sources.js';
+import { isRereadable, parseTokenSource } from '../token-source-spec.js';
 
 /** The grants that may be run again from stored inputs. */
 export const REPEATABLE_GRANTS: ReadonlySet<string> = new Set(['token_exchange', 'jwt_bearer']);
