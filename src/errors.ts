@@ -107,6 +107,7 @@ export const ERROR_CODES = {
   unsavable_token_source: { kind: 'usage', summary: 'a literal token or stdin as a profile\'s token source' },
   stdin_is_tty: { kind: 'usage', summary: 'a token source `-` while stdin is a terminal' },
   not_dpop_bound: { kind: 'usage', summary: '`token proof`: the stored token has no DPoP key' },
+  invalid_authorization_details: { kind: 'usage', summary: '`--authorization-details` is not a JSON array of objects with a `type` (RFC 9396 §2), or its @FILE cannot be read' },
   // oauth (3)
   '<oauth error>': { kind: 'oauth', summary: 'the server answered with this OAuth `error` (`invalid_grant`, `access_denied`, …)' },
   // transport (4)
@@ -131,6 +132,7 @@ export const ERROR_CODES = {
   token_response_missing_access_token: { kind: 'protocol', summary: 'no usable `access_token`' },
   token_response_unsupported_token_type: { kind: 'protocol', summary: 'a `token_type` oauthctl cannot use' },
   token_response_invalid_expires_in: { kind: 'protocol', summary: '`expires_in` negative, not finite, or beyond 10 years' },
+  token_response_invalid_authorization_details: { kind: 'protocol', summary: '`authorization_details` that is not an array of objects with a `type` (RFC 9396 §7)' },
   device_response_missing_device_code: { kind: 'protocol', summary: 'no `device_code`' },
   device_response_missing_user_code: { kind: 'protocol', summary: 'no `user_code`' },
   device_response_missing_verification_uri: { kind: 'protocol', summary: 'no `verification_uri`' },

@@ -11,6 +11,8 @@ import { deviceCodeGrant } from './grants/device.js';
 import { passwordGrant } from './grants/password.js';
 import type { Interaction } from './interaction.js';
 import type { DpopSigner } from '../oauth/dpop.js';
+import type { AuthorizationDetail } from '../oauth/rar.js';
+import { RAR_GRANTS, resolveAuthorizationDetails } from './authorization-details.js';
 
 export interface LoginRequest {
   settings: Profile;
@@ -30,11 +32,13 @@ export interface LoginRequest {
   dpopKey?: { alg: string; jwk: Record<string, unknown> };
   /** Set by `login` from `dpopKey` or the profile's `dpop`: the grants' DPoP signer. */
   dpop?: DpopSigner;
+  /** Set by `login` from the profile's `authorization_details` (RFC 9396), read and checked. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 /** Obtains a token set with the requested grant. Storing it is the caller's business. */
 export async function login(request: LoginRequest, ctx: AppContext, io?: Interaction): Promise<TokenSet> {
-  const req = await withDpop(request);
+  const req = await withAuthorizationDetails(await withDpop(request), ctx);
   switch (req.grant) {
     case 'client_credentials':
       return clientCredentialsGrant(req, ctx);
@@ -56,6 +60,20 @@ export async function login(request: LoginRequest, ctx: AppContext, io?: Interac
     default:
       throw new UsageError(`unknown grant '${req.grant}'`);
   }
+}
+
+/**
+ * RFC 9396: the authorization details read and checked before any request (exit 2 otherwise); a
+ * grant that cannot carry them is told so once, and goes on without them.
+ */
+async function withAuthorizationDetails(req: LoginRequest, ctx: AppContext): Promise<LoginRequest> {
+  const details = await resolveAuthorizationDetails(req.settings.authorization_details, ctx);
+  if (details === undefined) return req;
+  if (!RAR_GRANTS.has(req.grant)) {
+    ctx.warn(`authorization_details are not sent with the ${req.grant} grant (only with ${[...RAR_GRANTS].join(', ')})`);
+    return req;
+  }
+  return { ...req, authorizationDetails: details };
 }
 
 /**

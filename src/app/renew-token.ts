@@ -24,7 +24,8 @@ export interface RenewRequest extends AcquireRequest {
  * Single-flight renewal across processes (SPEC "Token store"): under the profile's lock, re-read
  * the store; if another process renewed meanwhile, use its token; else refresh (or, for
  * client_credentials, obtain a new token) and save the result before returning it, so a rotated
- * refresh token is never lost. A response without `refresh_token` keeps the old one.
+ * refresh token is never lost. A response without `refresh_token` keeps the old one; one without
+ * `authorization_details` keeps the old ones too (RFC 9396 §7).
  */
 export async function renewToken(req: RenewRequest, ctx: AppContext): Promise<TokenSet> {
   return ctx.withProfileLock(req.profile, async () => {
@@ -97,6 +98,8 @@ async function refresh(
     if (next.scope === undefined && current.scope !== undefined) next.scope = current.scope;
     if (next.id_token === undefined && current.id_token !== undefined) next.id_token = current.id_token;
     if (current.issued_token_type !== undefined) next.issued_token_type ??= current.issued_token_type;
+    // RFC 9396 §7: a refreshed token has the details of the one it renews unless the server says otherwise.
+    if (current.authorization_details !== undefined) next.authorization_details ??= current.authorization_details;
     if (current.grant_inputs !== undefined) next.grant_inputs = current.grant_inputs;
     return next;
   } catch (err) {

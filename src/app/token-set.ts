@@ -37,6 +37,7 @@ export function toTokenSet(res: TokenResponse, origin: TokenSetOrigin, nowMs: nu
   if (res.refresh_token) set.refresh_token = res.refresh_token;
   if (res.id_token) set.id_token = res.id_token;
   if (res.scope !== undefined) set.scope = res.scope;
+  if (res.authorization_details !== undefined) set.authorization_details = res.authorization_details;
   return set;
 }
 
@@ -73,6 +74,7 @@ export function tokenSetJson(set: TokenSet, nowMs: number): Record<string, unkno
   if (set.refresh_token) out.refresh_token = set.refresh_token;
   if (set.id_token) out.id_token = set.id_token;
   if (set.issued_token_type) out.issued_token_type = set.issued_token_type;
+  if (set.authorization_details) out.authorization_details = set.authorization_details;
   return out;
 }
 

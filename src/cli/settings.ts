@@ -20,6 +20,7 @@ export function profileFromFlags(opts: Readonly<Record<string, unknown>>): Profi
   if (Array.isArray(opts.assertionClaim)) profile.assertion_claims = parseParams(opts.assertionClaim as string[], '--assertion-claim');
   if (opts.discovery === false) profile.discovery = false;
   if (opts.dpop === true) profile.dpop = true;
+  if (typeof opts.authorizationDetails === 'string') profile.authorization_details = opts.authorizationDetails;
   return validateProfile(profile as Profile, 'command line');
 }
 

@@ -55,6 +55,7 @@ export const PROFILE_OPTIONS: readonly OptionSpec[] = [
   { flags: '--assertion-claim <key=value>', description: 'jwt_bearer self-signed assertion: extra claim (repeatable)', repeatable: true },
   { flags: '--no-discovery', description: 'never request /.well-known/ metadata' },
   { flags: '--dpop', description: 'DPoP-bound tokens (RFC 9449): a key pair kept with the tokens, a proof on every request' },
+  { flags: '--authorization-details <json>', description: 'RAR (RFC 9396): a JSON array of authorization details, or @FILE' },
 ];
 
 export const SECRET_OPTIONS: readonly OptionSpec[] = [

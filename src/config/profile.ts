@@ -35,7 +35,7 @@ export interface Profile extends EndpointFields, GrantInputs {
   dpop_alg?: string;
 }
 
-export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims' | 'dpop'>;
+export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims' | 'dpop' | 'authorization_details'>;
 
 export interface FieldSpec {
   field: StringField;
@@ -119,6 +119,11 @@ export function validateProfile(p: Profile, source: string): Profile {
   if (p.dpop !== undefined && typeof p.dpop !== 'boolean') throw new UsageError(`${source}: dpop must be true or false`);
   if (p.dpop_alg !== undefined && !isDpopAlg(p.dpop_alg)) {
     throw new UsageError(`${source}: unknown dpop_alg '${p.dpop_alg}'`, { hint: `use one of ${DPOP_ALGS.join(', ')}` });
+  }
+  // RFC 9396: JSON text, @FILE or (in config.json) the array; read and checked by the grant that sends it.
+  const details = p.authorization_details;
+  if (details !== undefined && !((typeof details === 'string' && details !== '') || Array.isArray(details))) {
+    throw new UsageError(`${source}: authorization_details must be a JSON array, its JSON text, or @FILE`, { code: 'invalid_authorization_details' });
   }
   if (p.params !== undefined && (typeof p.params !== 'object' || p.params === null || Array.isArray(p.params))) {
     throw new UsageError(`${source}: params must be an object of strings`);

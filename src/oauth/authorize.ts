@@ -1,5 +1,6 @@
 import { OAuthError, ProtocolError, UsageError } from '../errors.js';
 import type { Pkce } from './pkce.js';
+import { authorizationDetailsParam, type AuthorizationDetail } from './rar.js';
 
 export interface AuthorizationRequest {
   endpoint: string;
@@ -23,6 +24,8 @@ export interface AuthorizationRequest {
   extra?: Record<string, string>;
   /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to. */
   dpopJkt?: string;
+  /** RFC 9396 §3: fine-grained authorization details, sent as JSON text. */
+  authorizationDetails?: readonly AuthorizationDetail[];
 }
 
 /** The protocol parameters that `--param` may not override. */
@@ -47,6 +50,7 @@ export function buildAuthorizationUrl(req: AuthorizationRequest): string {
   set('audience', req.audience);
   for (const resource of typeof req.resource === 'string' ? [req.resource] : (req.resource ?? [])) url.searchParams.append('resource', resource);
   set('dpop_jkt', req.dpopJkt);
+  if (req.authorizationDetails) set('authorization_details', authorizationDetailsParam(req.authorizationDetails));
   if (req.pkce) {
     set('code_challenge', req.pkce.challenge);
     set('code_challenge_method', req.pkce.method);

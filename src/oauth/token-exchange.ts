@@ -5,6 +5,7 @@
  * @see RFC 8693 §2.1 (request), §2.2.1 (response: `issued_token_type`), §3 (token type URIs)
  */
 import { UsageError } from '../errors.js';
+import { authorizationDetailsParam, type AuthorizationDetail } from './rar.js';
 import type { TokenResponse } from './token-response.js';
 
 /** RFC 8693 §2.1 `grant_type`. */
@@ -50,6 +51,8 @@ export interface TokenExchangeParams {
   audience?: string;
   resource?: string | readonly string[];
   scope?: string;
+  /** RFC 9396 §6: what the exchanged token is asked for, in detail. */
+  authorizationDetails?: readonly AuthorizationDetail[];
 }
 
 /** RFC 8693 §2.1: the form parameters of an exchange (client authentication is added by the pipeline). */
@@ -64,6 +67,7 @@ export function tokenExchangeParams(p: TokenExchangeParams): Record<string, stri
     audience: p.audience,
     resource: p.resource,
     scope: p.scope,
+    authorization_details: p.authorizationDetails && authorizationDetailsParam(p.authorizationDetails),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   type OAuthResponseContext,
 } from './response.js';
 import { oneLine, quoted } from '../sanitize.js';
+import { authorizationDetailsProblem, type AuthorizationDetail } from './rar.js';
 
 export type { OAuthResponseContext } from './response.js';
 
@@ -32,6 +33,8 @@ export interface TokenResponse {
   id_token?: string;
   /** Raw, as sent: space- or comma-separated. */
   scope?: string;
+  /** RFC 9396 §7: the authorization details the token was granted for. */
+  authorization_details?: AuthorizationDetail[];
   /** The whole parsed body (holds secrets: never print it unredacted). */
   raw: Record<string, unknown>;
 }
@@ -45,14 +48,16 @@ const OTHER_ACCEPTED_TOKEN_TYPES = new Set(['n_a']);
  * Checks, in order: the body is a JSON object (or a form, or JSON under an odd label)
  * (`readOAuthBody`); no `error` member whatever the status (`throwIfOAuthError`); a 2xx status
  * (`assertSuccessStatus`); a string `access_token` (`checkAccessToken`); a Bearer-compatible
- * `token_type` (`checkTokenType`); an `expires_in` within bounds (`checkExpiresIn`); then reads
- * `scope`, `refresh_token`, `id_token` leniently.
+ * `token_type` (`checkTokenType`); an `expires_in` within bounds (`checkExpiresIn`);
+ * `authorization_details`, when present, an array of objects with a `type`
+ * (`checkAuthorizationDetails`); then reads `scope`, `refresh_token`, `id_token` leniently.
  *
  * @throws OAuthError when the server answered with an OAuth `error` (exit 3).
  * @throws ProtocolError when the answer is not a token response (exit 4): the reader's codes,
  *   `response_status_unexpected`, `token_response_missing_access_token`,
- *   `token_response_unsupported_token_type`, `token_response_invalid_expires_in`.
- * @see RFC 6749 §5.1, §5.2; RFC 6750 §4 (token_type Bearer)
+ *   `token_response_unsupported_token_type`, `token_response_invalid_expires_in`,
+ *   `token_response_invalid_authorization_details`.
+ * @see RFC 6749 §5.1, §5.2; RFC 6750 §4 (token_type Bearer); RFC 9396 §7
  */
 export function processTokenResponse(res: HttpResponse, ctx: OAuthResponseContext): TokenResponse {
   const body = readOAuthBody(res, ctx);
@@ -65,6 +70,8 @@ export function processTokenResponse(res: HttpResponse, ctx: OAuthResponseContex
     expires_in: checkExpiresIn(body, res, ctx),
     raw: body,
   };
+  const details = checkAuthorizationDetails(body, res, ctx);
+  if (details !== undefined) result.authorization_details = details;
   const scope = readScope(body, ctx);
   if (scope !== undefined) result.scope = scope;
   const refreshToken = readOptionalToken(body, 'refresh_token', ctx);
@@ -144,6 +151,30 @@ function checkExpiresIn(body: Record<string, unknown>, res: HttpResponse, ctx: O
     attribute: 'expires_in',
     expected: `0..${MAX_EXPIRES_IN_SECONDS}`,
     actual: seconds,
+  }, res, ctx);
+}
+
+/**
+ * RFC 9396 §7: `authorization_details`, when the server sends it, is an array of objects, each
+ * with a string `type` (§2). Anything else is not what the RFC says (exit 4, nothing stored): the
+ * details are kept and shown later, so a wrong shape is refused here rather than half shown.
+ *
+ * @throws ProtocolError `token_response_invalid_authorization_details`.
+ */
+function checkAuthorizationDetails(body: Record<string, unknown>, res: HttpResponse, ctx: OAuthResponseContext): AuthorizationDetail[] | undefined {
+  const value = body.authorization_details;
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value) && value.length === 0) {
+    ctx.note?.('token response has an empty authorization_details array; read it as none');
+    return undefined;
+  }
+  const problem = authorizationDetailsProblem(value);
+  if (problem === undefined) return value as AuthorizationDetail[];
+  throw protocolError('token_response_invalid_authorization_details', `in the token response from ${describeEndpoint(ctx)}, authorization_details ${problem}`, {
+    check: 'checkAuthorizationDetails',
+    attribute: 'authorization_details',
+    expected: 'an array of objects with a string type (RFC 9396 §7)',
+    actual: problem,
   }, res, ctx);
 }
 

@@ -25,6 +25,9 @@ function isTokenSet(value: unknown): boolean {
   if (!STRING_FIELDS.every((field) => value[field] === undefined || typeof value[field] === 'string')) return false;
   if (value.token_type === undefined) return false;
   if (value.dpop_key !== undefined && !(isPlainObject(value.dpop_key) && typeof value.dpop_key.alg === 'string' && isPlainObject(value.dpop_key.jwk))) return false;
+  // RFC 9396: shown by `token show`, so an array of objects with a string `type`.
+  const details = value.authorization_details;
+  if (details !== undefined && !(Array.isArray(details) && details.every((d) => isPlainObject(d) && typeof d.type === 'string'))) return false;
   const { expires_at, obtained_at } = value;
   if (expires_at !== undefined && expires_at !== null && !isEpochSeconds(expires_at)) return false;
   return isEpochSeconds(obtained_at);

@@ -32,6 +32,8 @@ export interface TokenSet {
   rejected?: boolean;
   /** token_exchange: the answer's `issued_token_type` (RFC 8693 §2.2.1). */
   issued_token_type?: string;
+  /** RFC 9396 §7: the `authorization_details` the token was granted for, as the server sent them. */
+  authorization_details?: AuthorizationDetail[];
   /**
    * token_exchange / jwt_bearer: what running the grant again needs, named like the profile fields.
    * Token sources only by a re-readable description (`@FILE`, `env:NAME`, `profile:NAME`,
@@ -71,6 +73,17 @@ export interface GrantInputs {
   assertion_audience?: string;
   /** Extra claims of a self-signed assertion (`--assertion-claim k=v`). */
   assertion_claims?: Record<string, string>;
+  /**
+   * RFC 9396 (`--authorization-details`): the array itself, its JSON text, or `@FILE` (read at
+   * each use). Kept with a client_credentials or token_exchange set so a renewal asks again.
+   */
+  authorization_details?: string | AuthorizationDetail[];
+}
+
+/** RFC 9396 §2: one authorization detail; `type` says what the rest of its members mean. */
+export interface AuthorizationDetail {
+  type: string;
+  [member: string]: unknown;
 }
 
 /** What a narrower token was obtained for (SPEC "Using tokens elsewhere"): its cache key. */

@@ -64,6 +64,8 @@ export async function authorizeInBrowser(req: LoginRequest, ctx: AppContext, io:
       ...(settings.params ? { extra: settings.params } : {}),
       // RFC 9449 §10: the code is bound to the DPoP key.
       ...(as.dpop ? { dpopJkt: as.dpop.jkt } : {}),
+      // RFC 9396 §3: fine-grained authorization details.
+      ...(req.authorizationDetails ? { authorizationDetails: req.authorizationDetails } : {}),
     });
 
   let params: URLSearchParams;

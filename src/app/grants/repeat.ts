@@ -30,6 +30,7 @@ export function grantInputs(settings: Profile): GrantInputs {
   }
   if (settings.resource !== undefined) inputs.resource = settings.resource;
   if (settings.assertion_claims !== undefined) inputs.assertion_claims = settings.assertion_claims;
+  if (settings.authorization_details !== undefined) inputs.authorization_details = settings.authorization_details;
   for (const field of SOURCE_FIELDS) {
     const value = settings[field];
     if (value !== undefined && isRereadable(parseTokenSource(value))) inputs[field] = value;

@@ -43,6 +43,7 @@ export async function tokenExchangeGrant(req: LoginRequest, ctx: AppContext): Pr
       ...(settings.audience !== undefined ? { audience: settings.audience } : {}),
       ...(settings.resource !== undefined ? { resource: settings.resource } : {}),
       ...(settings.scope !== undefined ? { scope: settings.scope } : {}),
+      ...(req.authorizationDetails !== undefined ? { authorizationDetails: req.authorizationDetails } : {}),
     }),
   );
   const issuedTokenType = checkIssuedTokenType(res, ctx.warn);

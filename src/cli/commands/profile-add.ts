@@ -7,6 +7,7 @@ import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
 import { parseFromResourceOptions, profileFromResource, registerAndSave, type RegisterOptions } from '../registration.js';
 import { refuseUnsavableSources } from '../grant-inputs.js';
+import { parseAuthorizationDetails } from '../../oauth/rar.js';
 import { clientSecretFromInput, parseSecretFlags, profileFromFlags, type SecretFlags } from '../settings.js';
 
 export interface ProfileAddOptions {
@@ -48,6 +49,10 @@ export async function run(opts: ProfileAddOptions, session: Session): Promise<vo
   await askForMissing(profile, session);
   validateProfile(profile, `profile ${name}`);
   refuseUnsavableSources(profile);
+  // RFC 9396: inline JSON is checked now and saved as the array itself; @FILE stays a reference (read at each login).
+  if (typeof profile.authorization_details === 'string' && !profile.authorization_details.startsWith('@')) {
+    profile.authorization_details = parseAuthorizationDetails(profile.authorization_details, '--authorization-details');
+  }
 
   const grant = defaultGrant(profile);
   const secret = await clientSecretFromInput(

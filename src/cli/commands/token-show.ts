@@ -1,6 +1,9 @@
 import { subjectOf } from '../../app/claims.js';
 import { secondsLeft } from '../../app/token-set.js';
 import { LoginRequiredError } from '../../errors.js';
+import { toJson } from '../../json.js';
+import { oneLine } from '../../sanitize.js';
+import type { AuthorizationDetail } from '../../store/types.js';
 import { isoDate, relative, table } from '../format.js';
 import { defineCommand, type CommandInput } from '../command.js';
 import type { Session } from '../session.js';
@@ -39,6 +42,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
       has_id_token: tokens.id_token !== undefined,
       store: store.kind,
       ...(tokens.issued_token_type !== undefined ? { issued_token_type: tokens.issued_token_type } : {}),
+      ...(tokens.authorization_details !== undefined ? { authorization_details: tokens.authorization_details } : {}),
     };
     if (tokens.dpop_jkt) out.dpop_jkt = tokens.dpop_jkt;
     if (reveal) {
@@ -65,6 +69,7 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
     ...(tokens.issued_token_type !== undefined ? [['Issued type', tokens.issued_token_type] as [string, string]] : []),
     ...(tokens.dpop_jkt ? [['DPoP key', `${tokens.dpop_key?.alg ?? '?'}, thumbprint ${tokens.dpop_jkt}`] as [string, string]] : []),
     ['Scope', tokens.scope ?? '-'],
+    ...(tokens.authorization_details ?? []).map((detail, i): [string, string] => [i === 0 ? 'Authorization' : '', describeDetail(detail, i)]),
     ['Expires', left !== null && left <= 0 ? t.red(expiry) : expiry],
     ['Obtained', isoDate(tokens.obtained_at)],
     ['Subject', subject ?? '-'],
@@ -77,3 +82,18 @@ export async function run(opts: TokenShowOptions, session: Session): Promise<voi
 }
 
 export const command = defineCommand(parseTokenShowOptions, run);
+
+/** The longest line one authorization detail gets in `token show`. */
+const DETAIL_WIDTH = 120;
+
+/**
+ * RFC 9396 §2: one short line per detail — its `type`, then its members (`actions`,
+ * `locations`, … as lists; others as compact JSON), escaped and cut at `DETAIL_WIDTH`. The whole
+ * detail is in `-o json`.
+ */
+function describeDetail(detail: AuthorizationDetail, index: number): string {
+  const members = Object.entries(detail)
+    .filter(([name]) => name !== 'type')
+    .map(([name, value]) => `${name} ${Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : typeof value === 'string' ? value : toJson(value)}`);
+  return oneLine(`${index + 1}. ${String(detail.type)}${members.length > 0 ? `: ${members.join('; ')}` : ''}`, DETAIL_WIDTH);
+}
