@@ -14,6 +14,7 @@ import { runCli, useFixture } from './cli.js';
 import { introspectAsServer } from './lifecycle-helpers.js';
 
 const t = useFixture();
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const client = () => t.fixture.clients.dpopBound;
 const env = () => ({ OAUTHCTL_CLIENT_SECRET: client().secret });
 
@@ -251,5 +252,73 @@ describe('renewal keeps the key', () => {
     expect(await introspectAsServer(t.fixture, after.access_token as string)).toMatchObject({ active: true, cnf: { jkt: set.dpop_jkt } });
     const out = await call(['GET', '/people']);
     expect(out.code).toBe(0);
+  });
+});
+
+describe('DPoP with the device_code and password grants (dpop_bound_access_tokens client)', () => {
+  /** The token set is DPoP-bound: `token_type` DPoP, the server's `cnf.jkt` is the stored key's thumbprint. */
+  async function expectBound(): Promise<Record<string, unknown>> {
+    const set = await show();
+    expect(set.token_type).toBe('DPoP');
+    expect(set.dpop_jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await introspectAsServer(t.fixture, set.access_token as string)).toMatchObject({ active: true, token_type: 'DPoP', cnf: { jkt: set.dpop_jkt } });
+    return set;
+  }
+
+  /** `token refresh -v`: the refresh_token grant carries a proof of the same key (this client refuses one without). */
+  async function expectRefreshWithProof(before: Record<string, unknown>): Promise<void> {
+    t.fixture.resetStats();
+    const res = await runCli(['token', 'refresh', '-v'], { home: t.home });
+    expect(res.stderr).not.toMatch(/^oauthctl:/m);
+    expect(res.code).toBe(0);
+    expect(t.fixture.stats.tokenRequests).toEqual({ refresh_token: 1 });
+    expect(t.fixture.stats.tokenErrors).toEqual({});
+    const proof = /> dpop: (\{[^\n]*?\})\.(\{[^\n]*?\})\.\[redacted\] \(signature\)/.exec(res.stderr);
+    expect(proof).not.toBeNull();
+    const [header, claims] = [JSON.parse(proof![1]!), JSON.parse(proof![2]!)] as [{ typ: string; jwk: JWK }, { htm: string; htu: string }];
+    expect(header.typ).toBe('dpop+jwt');
+    expect(await calculateJwkThumbprint(header.jwk)).toBe(before.dpop_jkt);
+    expect(claims).toMatchObject({ htm: 'POST', htu: `${t.fixture.issuer}/token` });
+    const after = await expectBound();
+    expect(after.access_token).not.toBe(before.access_token);
+    expect(after.dpop_jkt).toBe(before.dpop_jkt);
+  }
+
+  it('device_code (approved in headless Chromium): a DPoP-bound token; a refresh carries a proof of the same key', async () => {
+    t.fixture.resetStats();
+    const res = await runCli(['login', '--grant', 'device_code', '--dpop', '--issuer', t.fixture.issuer, '--client-id', client().id, '--scope', 'openid offline_access'], {
+      home: t.home,
+      env: { ...env(), BROWSER: chromiumBrowserCommand(), OAUTHCTL_TEST_DEVICE: '1' },
+      timeoutMs: 60_000,
+    });
+    expect(res.stderr).toContain('Logged in as alice');
+    expect(res.code).toBe(0);
+    // This client refuses token requests without a proof: every device_code poll carried one.
+    expect(t.fixture.stats.tokenRequests[DEVICE_GRANT]).toBeGreaterThanOrEqual(1);
+    expect(t.fixture.stats.tokenErrors[DEVICE_GRANT] ?? 0).toBeLessThan(t.fixture.stats.tokenRequests[DEVICE_GRANT] ?? 0);
+    const set = await expectBound();
+    expect(set.subject).toBe('alice');
+    await expectRefreshWithProof(set);
+  });
+
+  it('password: a DPoP-bound token; a refresh carries a proof of the same key', async () => {
+    const res = await runCli(['login', '--grant', 'password', '--dpop', '--issuer', t.fixture.issuer, '--client-id', client().id, '--username', 'alice', '--scope', 'openid offline_access'], {
+      home: t.home,
+      env: { ...env(), OAUTHCTL_PASSWORD: 'wonderland' },
+    });
+    expect(res.stderr).not.toMatch(/^oauthctl:/m);
+    expect(res.code).toBe(0);
+    const set = await expectBound();
+    expect(set.subject).toBe('alice');
+    await expectRefreshWithProof(set);
+  });
+
+  it('password without --dpop at this client: exit 3 with the hint use --dpop (the fixture grant demands the proof too)', async () => {
+    const res = await runCli(['login', '--grant', 'password', '--issuer', t.fixture.issuer, '--client-id', client().id, '--username', 'alice', '--scope', 'openid'], {
+      home: t.home,
+      env: { ...env(), OAUTHCTL_PASSWORD: 'wonderland' },
+    });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('hint: use --dpop');
   });
 });
