@@ -108,6 +108,8 @@ export const ERROR_CODES = {
   stdin_is_tty: { kind: 'usage', summary: 'a token source `-` while stdin is a terminal' },
   not_dpop_bound: { kind: 'usage', summary: '`token proof`: the stored token has no DPoP key' },
   invalid_authorization_details: { kind: 'usage', summary: '`--authorization-details` is not a JSON array of objects with a `type` (RFC 9396 §2), or its @FILE cannot be read' },
+  missing_request_object_key: { kind: 'usage', summary: 'a signed request object (RFC 9101) with neither a private key nor a client secret to sign it' },
+  missing_issuer: { kind: 'usage', summary: 'a signed request object (RFC 9101) without a known issuer for its `aud`' },
   // oauth (3)
   '<oauth error>': { kind: 'oauth', summary: 'the server answered with this OAuth `error` (`invalid_grant`, `access_denied`, …)' },
   // transport (4)
@@ -162,6 +164,8 @@ export const ERROR_CODES = {
   resource_metadata_resource_mismatch: { kind: 'protocol', summary: 'protected resource metadata for another resource (RFC 9728 §3.3)' },
   resource_metadata_invalid: { kind: 'protocol', summary: 'protected resource metadata that is not a JSON object of the right members' },
   resource_metadata_missing_authorization_servers: { kind: 'protocol', summary: 'protected resource metadata naming no authorization server' },
+  par_response_missing_request_uri: { kind: 'protocol', summary: 'a pushed authorization response without a usable `request_uri` (RFC 9126 §2.2)' },
+  par_response_invalid_expires_in: { kind: 'protocol', summary: 'a pushed authorization response whose `expires_in` is missing, not positive, or beyond 10 years' },
   // the rest
   login_required: { kind: 'login_required', summary: 'no usable token without the user' },
   'http_<status>': { kind: 'api', summary: '`call`: the API answered this status (400 or above)' },

@@ -57,6 +57,9 @@ function mergeMetadata(endpoints: Endpoints, metadata: AuthServerMetadata): void
   }
   // RFC 9207 §3: the server promises `iss` in every authorization response.
   if (metadata.authorization_response_iss_parameter_supported === true) endpoints.authorization_response_iss_parameter_supported = true;
+  // RFC 9126 §5, RFC 9101 §10.5: the server takes authorization requests only pushed / signed.
+  if (metadata.require_pushed_authorization_requests === true) endpoints.require_pushed_authorization_requests = true;
+  if (metadata.require_signed_request_object === true) endpoints.require_signed_request_object = true;
 }
 
 /**

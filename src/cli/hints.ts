@@ -15,6 +15,7 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = Object.freeze({
   revocation_endpoint: '--revoke-url',
   userinfo_endpoint: '--userinfo-url',
   jwks_uri: '--jwks-uri',
+  pushed_authorization_request_endpoint: '--par-url',
   client_id: '--client-id',
   client_auth: '--client-auth',
   private_key: '--private-key',
@@ -53,6 +54,8 @@ const HINTS: Partial<Record<UsageCode | 'callback_timeout' | 'device_code_expire
   missing_assertion: () => 'give --assertion SRC, or --private-key FILE to sign one',
   missing_verification_key: () => 'give --jwks-uri <url>, --key <file> or --secret-stdin (or --issuer for discovery)',
   not_dpop_bound: () => 'log in with --dpop for a DPoP-bound token',
+  missing_request_object_key: () => 'give --private-key <file> (signed with its algorithm) or the client secret (HS256: --client-secret-stdin or OAUTHCTL_CLIENT_SECRET)',
+  missing_issuer: () => "give --issuer <url>: a request object's aud is the issuer (RFC 9101 §4)",
   callback_timeout: () => 'finish signing in sooner, raise --timeout, or use --manual',
   device_code_expired: () => 'run `oauthctl login --grant device_code` again and approve sooner',
 };

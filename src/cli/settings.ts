@@ -21,6 +21,8 @@ export function profileFromFlags(opts: Readonly<Record<string, unknown>>): Profi
   if (opts.discovery === false) profile.discovery = false;
   if (opts.dpop === true) profile.dpop = true;
   if (typeof opts.authorizationDetails === 'string') profile.authorization_details = opts.authorizationDetails;
+  if (opts.par === true) profile.par = true;
+  if (opts.requestObject === true) profile.request_object = true;
   return validateProfile(profile as Profile, 'command line');
 }
 

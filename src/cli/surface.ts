@@ -56,6 +56,8 @@ export const PROFILE_OPTIONS: readonly OptionSpec[] = [
   { flags: '--no-discovery', description: 'never request /.well-known/ metadata' },
   { flags: '--dpop', description: 'DPoP-bound tokens (RFC 9449): a key pair kept with the tokens, a proof on every request' },
   { flags: '--authorization-details <json>', description: 'RAR (RFC 9396): a JSON array of authorization details, or @FILE' },
+  { flags: '--par', description: 'push the authorization request first (RFC 9126); automatic when the server requires it' },
+  { flags: '--request-object', description: 'send the authorization request as a signed JWT (RFC 9101), with --private-key or the secret (HS256)' },
 ];
 
 export const SECRET_OPTIONS: readonly OptionSpec[] = [

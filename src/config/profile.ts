@@ -33,9 +33,13 @@ export interface Profile extends EndpointFields, GrantInputs {
   dpop?: boolean;
   /** The DPoP key's algorithm (`--dpop-alg`): ES256 (default), PS256, RS256 or EdDSA. */
   dpop_alg?: string;
+  /** RFC 9126: push authorization requests (`--par`); automatic when the metadata requires it. */
+  par?: boolean;
+  /** RFC 9101: send the authorization request as a signed request object (`--request-object`). */
+  request_object?: boolean;
 }
 
-export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims' | 'dpop' | 'authorization_details'>;
+export type StringField = Exclude<keyof Profile, 'params' | 'discovery' | 'assertion_claims' | 'dpop' | 'authorization_details' | 'par' | 'request_object'>;
 
 export interface FieldSpec {
   field: StringField;
@@ -58,6 +62,7 @@ export const PROFILE_FIELDS: readonly FieldSpec[] = [
   { field: 'revocation_endpoint', flag: '--revoke-url <url>', description: 'revocation endpoint', url: true },
   { field: 'userinfo_endpoint', flag: '--userinfo-url <url>', description: 'userinfo endpoint', url: true },
   { field: 'jwks_uri', flag: '--jwks-uri <url>', description: 'JWKS URI', url: true },
+  { field: 'pushed_authorization_request_endpoint', flag: '--par-url <url>', description: 'pushed authorization request endpoint (RFC 9126)', url: true },
   { field: 'client_id', flag: '--client-id <id>', description: 'client id', env: 'OAUTHCTL_CLIENT_ID' },
   { field: 'client_auth', flag: '--client-auth <method>', description: 'client_secret_basic|client_secret_post|client_secret_jwt|private_key_jwt|tls_client_auth|self_signed_tls_client_auth|none' },
   { field: 'private_key', flag: '--private-key <file>', description: 'PEM or JWK file for private_key_jwt' },
@@ -116,7 +121,9 @@ export function validateProfile(p: Profile, source: string): Profile {
   if (p.grant !== undefined && !isGrant(p.grant)) {
     throw new UsageError(`${source}: unknown grant '${p.grant}'`, { hint: `use one of ${GRANTS.join(', ')}` });
   }
-  if (p.dpop !== undefined && typeof p.dpop !== 'boolean') throw new UsageError(`${source}: dpop must be true or false`);
+  for (const field of ['dpop', 'par', 'request_object'] as const) {
+    if (p[field] !== undefined && typeof p[field] !== 'boolean') throw new UsageError(`${source}: ${field} must be true or false`);
+  }
   if (p.dpop_alg !== undefined && !isDpopAlg(p.dpop_alg)) {
     throw new UsageError(`${source}: unknown dpop_alg '${p.dpop_alg}'`, { hint: `use one of ${DPOP_ALGS.join(', ')}` });
   }

@@ -31,11 +31,23 @@ export interface AuthorizationRequest {
 /** The protocol parameters that `--param` may not override. */
 const RESERVED = new Set(['response_type', 'client_id', 'redirect_uri', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'dpop_jkt']);
 
+/** Parameters as a form, query or request object carries them; a list repeats the name (`resource`). */
+export type AuthorizationParams = Record<string, string | string[]>;
+
 /** RFC 6749 §4.1.1 / §4.2.1: the URL the user's browser is sent to. */
 export function buildAuthorizationUrl(req: AuthorizationRequest): string {
-  const url = new URL(req.endpoint);
+  return frontChannelUrl(req.endpoint, authorizationParams(req));
+}
+
+/**
+ * The authorization request's parameters, whatever carries them: the URL's query, a pushed
+ * request's body (RFC 9126 §2.1) or a request object's claims (RFC 9101 §4).
+ * @throws UsageError when a `--param` names a parameter oauthctl sets itself.
+ */
+export function authorizationParams(req: AuthorizationRequest): AuthorizationParams {
+  const params: AuthorizationParams = Object.create(null) as AuthorizationParams;
   const set = (name: string, value: string | undefined) => {
-    if (value !== undefined && value !== '') url.searchParams.set(name, value);
+    if (value !== undefined && value !== '') params[name] = value;
   };
   for (const [name, value] of Object.entries(req.extra ?? {})) {
     if (RESERVED.has(name)) throw new UsageError(`--param ${name} is set by oauthctl itself and cannot be overridden`);
@@ -48,12 +60,31 @@ export function buildAuthorizationUrl(req: AuthorizationRequest): string {
   set('state', req.state);
   set('nonce', req.nonce);
   set('audience', req.audience);
-  for (const resource of typeof req.resource === 'string' ? [req.resource] : (req.resource ?? [])) url.searchParams.append('resource', resource);
+  const resources = typeof req.resource === 'string' ? [req.resource] : [...(req.resource ?? [])];
+  if (resources.length > 0) params.resource = resources;
   set('dpop_jkt', req.dpopJkt);
   if (req.authorizationDetails) set('authorization_details', authorizationDetailsParam(req.authorizationDetails));
   if (req.pkce) {
     set('code_challenge', req.pkce.challenge);
     set('code_challenge_method', req.pkce.method);
+  }
+  return params;
+}
+
+/**
+ * The authorization endpoint's URL carrying `params` (beside the endpoint's own query). After a
+ * pushed request, `params` are only `client_id` and `request_uri` (RFC 9126 §4); with a request
+ * object by value, `client_id` and `request` (RFC 9101 §5).
+ */
+export function frontChannelUrl(endpoint: string, params: Readonly<AuthorizationParams>): string {
+  const url = new URL(endpoint);
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string') {
+      url.searchParams.set(name, value);
+    } else {
+      url.searchParams.delete(name);
+      for (const one of value) url.searchParams.append(name, one);
+    }
   }
   return url.toString();
 }

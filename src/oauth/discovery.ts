@@ -11,6 +11,8 @@ export interface EndpointFields {
   revocation_endpoint?: string;
   userinfo_endpoint?: string;
   jwks_uri?: string;
+  /** RFC 9126 §5: where authorization requests are pushed. */
+  pushed_authorization_request_endpoint?: string;
 }
 
 /** The endpoints a client uses, named as RFC 8414 §2 names them (profiles use the same names). */
@@ -25,6 +27,7 @@ export const ENDPOINT_NAMES: readonly EndpointName[] = Object.freeze([
   'revocation_endpoint',
   'userinfo_endpoint',
   'jwks_uri',
+  'pushed_authorization_request_endpoint',
 ]);
 
 export interface AuthServerMetadata extends EndpointFields {

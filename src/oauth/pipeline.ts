@@ -22,6 +22,8 @@
  * - mutual TLS (RFC 8705, done): `as.http` presents the client certificate (app/client-certificate.ts),
  *   and the endpoints already are the `mtls_endpoint_aliases` ones (app/endpoints.ts), so a stored
  *   token endpoint is the alias too;
+ * - PAR (RFC 9126, done): an endpoint like the others (oauth/par.ts), client authentication and
+ *   a DPoP proof (`dpop: true`) added here as for a token request;
  * - RAR (RFC 9396): `authorization_details` added to the parameters of the requests that carry
  *   it (token and PAR), in `exchange`.
  */
@@ -46,6 +48,10 @@ export type Endpoints = Partial<Record<PipelineEndpoint, string>> & {
   issuer?: string;
   /** RFC 9207 §3: every authorization response carries `iss`. */
   authorization_response_iss_parameter_supported?: boolean;
+  /** RFC 9126 §5: every authorization request must be pushed. */
+  require_pushed_authorization_requests?: boolean;
+  /** RFC 9101 §10.5: every authorization request must be a signed request object. */
+  require_signed_request_object?: boolean;
 };
 
 /** What each endpoint is called in messages, and what a failure there is called. */
@@ -57,6 +63,7 @@ export const ENDPOINT_LABELS: Readonly<Record<PipelineEndpoint, { name: string; 
   revocation_endpoint: { name: 'revocation endpoint', operation: 'revocation' },
   userinfo_endpoint: { name: 'userinfo endpoint', operation: 'userinfo request' },
   jwks_uri: { name: 'JWKS', operation: 'JWKS request' },
+  pushed_authorization_request_endpoint: { name: 'pushed authorization request endpoint', operation: 'pushed authorization request' },
   registration_endpoint: { name: 'registration endpoint', operation: 'registration' },
   registration_client_uri: { name: 'client configuration endpoint', operation: 'unregistration' },
 });

@@ -1,6 +1,6 @@
 import { TransportError, UsageError } from '../../errors.js';
 import { startLoopback, type CallbackRelay } from '../../loopback/listener.js';
-import { assertResponseIssuerMatches, assertStateMatches, buildAuthorizationUrl, checkCallback, parsePastedRedirect } from '../../oauth/authorize.js';
+import { assertResponseIssuerMatches, assertStateMatches, authorizationParams, checkCallback, parsePastedRedirect } from '../../oauth/authorize.js';
 import type { ClientCredentials } from '../../oauth/client-auth.js';
 import { randomNonce, randomState, type Pkce } from '../../oauth/pkce.js';
 import type { AuthServer } from '../../oauth/pipeline.js';
@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import { isLoopbackHost, type Endpoints } from '../endpoints.js';
 import type { Interaction } from '../interaction.js';
 import type { LoginRequest } from '../login.js';
+import { assertRequestObjectSignable, authorizationRequestSender } from './authorization-request.js';
 
 const DEFAULT_REDIRECT = 'http://127.0.0.1/callback';
 
@@ -37,20 +38,25 @@ export interface BrowserAuthorizationOptions {
 
 /**
  * The front channel of the browser grants: builds the authorization request (`state` always,
- * `nonce` with `openid`, PKCE when given), sends the user's browser there, and returns the
- * response, from the loopback listener (RFC 8252 §7.3) or, in a manual login, pasted by the user.
+ * `nonce` with `openid`, PKCE when given) — pushed (RFC 9126) and/or signed (RFC 9101) when the
+ * profile or the metadata says so (./authorization-request.ts) — sends the user's browser there,
+ * and returns the response, from the loopback listener (RFC 8252 §7.3) or, in a manual login,
+ * pasted by the user.
  */
 export async function authorizeInBrowser(req: LoginRequest, ctx: AppContext, io: Interaction, opts: BrowserAuthorizationOptions): Promise<BrowserAuthorization> {
   const { settings } = req;
-  const as = await connect(settings, req.clientSecret, ['authorization_endpoint', ...opts.endpoints], ctx, { dpop: req.dpop });
+  if (settings.request_object === true) assertRequestObjectSignable(settings, req.clientSecret);
+  const need = ['authorization_endpoint', ...opts.endpoints, ...(settings.par === true ? ['pushed_authorization_request_endpoint' as const] : [])] as const;
+  const as = await connect(settings, req.clientSecret, need, ctx, { dpop: req.dpop });
   const { client, endpoints } = as;
+  const send = await authorizationRequestSender(settings, req.clientSecret, as, ctx);
   // RFC 9207 §3: a server that promises `iss` in every response gets callbacks without it refused.
   const issRequired = endpoints.authorization_response_iss_parameter_supported === true;
   const state = randomState();
   const nonce = /(^|\s)openid(\s|$)/.test(settings.scope ?? '') ? randomNonce() : undefined;
   const redirect = new URL(settings.redirect_uri ?? DEFAULT_REDIRECT);
   const requestFor = (redirectUri: string) =>
-    buildAuthorizationUrl({
+    send(authorizationParams({
       endpoint: endpoints.authorization_endpoint as string,
       clientId: client.clientId,
       redirectUri,
@@ -66,13 +72,13 @@ export async function authorizeInBrowser(req: LoginRequest, ctx: AppContext, io:
       ...(as.dpop ? { dpopJkt: as.dpop.jkt } : {}),
       // RFC 9396 §3: fine-grained authorization details.
       ...(req.authorizationDetails ? { authorizationDetails: req.authorizationDetails } : {}),
-    });
+    }));
 
   let params: URLSearchParams;
   let redirectUri: string;
   if (req.manual) {
     redirectUri = redirect.toString();
-    params = await manualCallback(requestFor(redirectUri), state, io);
+    params = await manualCallback(await requestFor(redirectUri), state, io);
     // A pasted code alone carries no `iss`; a pasted redirect must (when the server promises it).
     assertResponseIssuerMatches(params, endpoints.issuer, issRequired && params.has('state'));
   } else {
@@ -94,7 +100,7 @@ export async function authorizeInBrowser(req: LoginRequest, ctx: AppContext, io:
 async function loopbackCallback(
   redirect: URL,
   port: number | undefined,
-  urlFor: (redirectUri: string) => string,
+  urlFor: (redirectUri: string) => Promise<string>,
   expected: { state: string; issuer?: string | undefined; issRequired: boolean },
   relay: CallbackRelay | undefined,
   io: Interaction,
@@ -110,8 +116,9 @@ async function loopbackCallback(
     signal,
   });
   const redirectUri = loopback.redirectUri(redirect.hostname === 'localhost' ? 'localhost' : '127.0.0.1');
-  const url = urlFor(redirectUri);
   try {
+    // Inside the try: a pushed request that fails still closes the listener.
+    const url = await urlFor(redirectUri);
     await openOrPrint(url, io);
     io.tell(`Waiting for the browser to come back to ${redirectUri} (Ctrl+C to cancel; gives up after ${io.waitSeconds}s)…`);
     const deadline = now() + io.waitSeconds * 1000;
