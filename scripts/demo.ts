@@ -192,6 +192,11 @@ try {
   await step('A DPoP call: Authorization: DPoP plus a fresh proof, which the API verifies', ['call', 'GET', '/people', '-p', 'bank', '--base-url', fixture.apiBaseUrl]);
   const proof = (await step('One proof for another tool (curl -H "DPoP: …")', ['token', 'proof', 'GET', `${fixture.apiBaseUrl}/people`, '-p', 'bank'], { capture: true })).trim();
   await step('Look inside the proof', ['decode', proof], { show: `oauthctl decode "$(oauthctl token proof GET ${fixture.apiBaseUrl}/people -p bank)"` });
+
+  // PAR (RFC 9126): this client's requests must be pushed; the browser sees only a reference.
+  await step('PAR login: the request is pushed first; the browser gets only client_id and request_uri', ['login', '-p', 'par', '--par', '--issuer', fixture.issuer, '--client-id', fixture.clients.parRequired.id, '--scope', 'openid'], {
+    env: { BROWSER: browserCommand() },
+  });
 } finally {
   await fixture.close();
   rmSync(home, { recursive: true, force: true });
