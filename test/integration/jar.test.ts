@@ -6,18 +6,11 @@
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { chromiumBrowserCommand } from '../support/chromium.js';
+import { browserLogin as login } from './browser-login.js';
 import { runCli, useFixture } from './cli.js';
 
 const t = useFixture();
-
-function browserLogin(args: string[], env: Record<string, string> = {}) {
-  return runCli(['login', '--issuer', t.fixture.issuer, '--scope', 'openid offline_access', ...args], {
-    home: t.home,
-    env: { BROWSER: chromiumBrowserCommand(), ...env },
-    timeoutMs: 60_000,
-  });
-}
+const browserLogin = (args: string[], env: Record<string, string> = {}) => login(t, args, env);
 
 /** The `request` the CLI printed for the browser (the URL it opened). */
 function requestObjectOf(stderr: string): string {

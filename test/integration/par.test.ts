@@ -6,18 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { completeAuthorization } from '../fixtures/user-agent.js';
+import { browserLogin as login } from './browser-login.js';
 import { chromiumBrowserCommand } from '../support/chromium.js';
 import { runCli, startCli, useFixture } from './cli.js';
 
 const t = useFixture();
-
-function browserLogin(args: string[], env: Record<string, string> = {}) {
-  return runCli(['login', '--issuer', t.fixture.issuer, '--scope', 'openid offline_access', ...args], {
-    home: t.home,
-    env: { BROWSER: chromiumBrowserCommand(), ...env },
-    timeoutMs: 60_000,
-  });
-}
+const browserLogin = (args: string[], env: Record<string, string> = {}) => login(t, args, env);
 
 const pushed = () => t.fixture.stats.endpointRequests.pushed_authorization_request ?? 0;
 const errorOf = (stderr: string) => (JSON.parse(stderr) as { error: { code: string; message: string } }).error;
