@@ -31,10 +31,11 @@ export async function loadPrivateKeyFile(path: string): Promise<LoadedKey> {
   return loadPrivateKey(await readKeyFile(path, 'private key'), path);
 }
 
-/** Whether the configured client authentication needs a client secret. */
+/** Whether the configured client authentication (or a request object to sign) needs a client secret. */
 export function needsClientSecret(settings: Profile, grant: string): boolean {
   const method = settings.client_auth;
   if (method) return method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';
   if (settings.private_key) return false;
-  return grant === 'client_credentials';
+  // RFC 9101 §4: a request object without a key is signed with the secret (asked for on a terminal).
+  return grant === 'client_credentials' || settings.request_object === true;
 }

@@ -6,6 +6,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { authServerAt } from '../../src/app/auth-server.js';
+import { needsClientSecret } from '../../src/app/client.js';
 import { assertRequestObjectSignable, authorizationRequestSender } from '../../src/app/grants/authorization-request.js';
 import type { Endpoints } from '../../src/oauth/pipeline.js';
 import { fakeApp, ISSUER, json } from './fake-app.js';
@@ -28,6 +29,14 @@ describe('assertRequestObjectSignable', () => {
   it('a key or a secret is enough', () => {
     expect(() => assertRequestObjectSignable({ private_key: '/k.pem' }, undefined)).not.toThrow();
     expect(() => assertRequestObjectSignable({}, SECRET)).not.toThrow();
+  });
+});
+
+describe('needsClientSecret with a request object', () => {
+  it('asks for the secret (on a terminal) when there is no key to sign with; not with a key', () => {
+    expect(needsClientSecret({ request_object: true }, 'authorization_code')).toBe(true);
+    expect(needsClientSecret({ request_object: true, private_key: '/k.pem' }, 'authorization_code')).toBe(false);
+    expect(needsClientSecret({}, 'authorization_code')).toBe(false);
   });
 });
 
