@@ -1,7 +1,7 @@
 /**
  * The one way to the authorization server. Every request to it — token (every grant and every
- * refresh), device authorization, introspection, revocation, userinfo, and later PAR and
- * registration — is an `exchange` here, which does, in order:
+ * refresh), device authorization, introspection, revocation, userinfo, pushed authorization
+ * requests (PAR) and registration — is an `exchange` here, which does, in order:
  *
  * 1. endpoint choice (`endpointUrl`): the resolved endpoint for the request's name;
  * 2. the request: a form POST (or a GET), `Accept: application/json` (SPEC "Interoperability");

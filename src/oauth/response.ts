@@ -1,6 +1,6 @@
 /**
  * The one reader of authorization server answers: every endpoint's `process…Response` starts
- * here (token, device authorization, introspection, revocation, userinfo; later PAR and
+ * here (token, device authorization, introspection, revocation, userinfo, PAR and
  * registration). It turns the body into an object (`readOAuthBody`), turns an OAuth `error`
  * member into an OAuthError (`throwIfOAuthError`, the only place besides the authorization
  * callback where a server's `error` becomes one), and checks the status (`assertSuccessStatus`).
