@@ -87,6 +87,17 @@ describe('login --request-object', () => {
     expect(t.fixture.stats.authorizationParams).toEqual([['client_id', 'request_uri']]);
   });
 
+  it('RAR inside the request object: authorization_details as JSON (not JSON text), validated by the server, kept in the token set', async () => {
+    const c = t.fixture.clients.confidentialBasic;
+    const details = [{ type: 'payment_initiation', actions: ['initiate'], locations: ['https://example.com/payments'], instructedAmount: { currency: 'EUR', amount: '9.99' }, creditorName: 'Merchant B' }];
+    const res = await browserLogin(['--request-object', '--client-id', c.id, '--authorization-details', JSON.stringify(details)], { OAUTHCTL_CLIENT_SECRET: c.secret });
+    expect(res.stderr).toContain('Logged in as alice');
+    expect(res.code).toBe(0);
+    expect(decodeJwt(requestObjectOf(res.stderr)).authorization_details).toEqual(details);
+    const show = JSON.parse((await runCli(['token', 'show', '-o', 'json'], { home: t.home })).stdout) as Record<string, unknown>;
+    expect(show.authorization_details).toEqual([expect.objectContaining({ type: 'payment_initiation', creditorName: 'Merchant B' })]);
+  });
+
   it('a client the server requires to sign, without --request-object: the server refuses (exit 3)', async () => {
     const c = t.fixture.clients.jarSecret;
     const res = await browserLogin(['--client-id', c.id], { OAUTHCTL_CLIENT_SECRET: c.secret });

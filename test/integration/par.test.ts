@@ -81,6 +81,22 @@ describe('login --par', () => {
   });
 });
 
+describe('login --par with RAR (RFC 9396)', () => {
+  it('authorization_details travel in the pushed body, not the browser; the server validates and grants them', async () => {
+    const c = t.fixture.clients.confidentialBasic;
+    const details = [{ type: 'payment_initiation', actions: ['initiate'], locations: ['https://example.com/payments'], instructedAmount: { currency: 'EUR', amount: '1.00' }, creditorName: 'Merchant C' }];
+    t.fixture.resetStats();
+    const res = await browserLogin(['--par', '--client-id', c.id, '--authorization-details', JSON.stringify(details), '-v'], { OAUTHCTL_CLIENT_SECRET: c.secret });
+    expect(res.code).toBe(0);
+    expect(pushed()).toBe(1);
+    expect(t.fixture.stats.authorizationParams).toEqual([['client_id', 'request_uri']]);
+    const body = res.stderr.match(/> POST http:\/\/127\.0\.0\.1:\d+\/request\n(?:> [^\n]*\n)*?> (response_type=code[^\n]*)\n/)?.[1] ?? '';
+    expect(JSON.parse(new URLSearchParams(body).get('authorization_details') ?? 'null')).toEqual(details);
+    const show = JSON.parse((await runCli(['token', 'show', '-o', 'json'], { home: t.home })).stdout) as Record<string, unknown>;
+    expect(show.authorization_details).toEqual([expect.objectContaining({ creditorName: 'Merchant C' })]);
+  });
+});
+
 describe('the pushed authorization response is checked (exit 4, nothing stored)', () => {
   const bad = async (body: unknown, status = 201) => {
     t.fixture.resetStats();
