@@ -1,16 +1,16 @@
-import type { BusAnswer } from './dbus-probe.js';
-
 /**
  * The native keychain bindings (SPEC "Token store"): @napi-rs/keyring (N-API, prebuilt binaries
  * for macOS, Windows and Linux shipped through npm, so it installs without a compiler), else
  * keytar (archived; an optional dependency that builds from source where its download fails).
  * Both are loaded only when the keychain is first used (STYLE "Load lazily").
  *
- * On Linux both talk to the Secret Service over D-Bus; before either is loaded, a JavaScript probe
+ * On Linux both talk to the Secret Service over D-Bus. Before either is loaded, a JavaScript probe
  * (dbus-probe.ts) checks under the deadline that the bus and the service answer, because a native
- * call blocked on a silent bus could not be abandoned.
+ * call blocked on a silent bus could not be abandoned. With @napi-rs/keyring, reads go on over
+ * D-Bus from JavaScript too (the same search the binding makes), and the binding is loaded for the
+ * first write: loading it and opening its session cost a `token` about 0.17× of a bare Node start
+ * (README "Speed"), and a read is what `token` does on every run.
  */
-
 /** The part of a keychain binding the store uses (keytar's shape); tests inject a fake. */
 export interface KeyringBackend {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -37,17 +37,45 @@ export class BackendUnavailable extends Error {}
 export async function loadKeyringBackend(opts: LoadBackendOptions): Promise<KeyringBackend> {
   const platform = opts.platform ?? process.platform;
   const env = opts.env ?? process.env;
+  const choice = opts.choice ?? 'auto';
+  if (platform === 'darwin' || platform === 'win32') return loadBinding(choice, platform);
+  const { probeSecretService } = await import('./dbus-probe.js');
+  const probed = probeSecretService(env, opts.timeoutMs);
+  if (choice !== 'keytar') {
+    const answer = await probed;
+    if (!answer.ok) throw new BackendUnavailable(answer.reason);
+    return secretServiceBackend(choice, env, opts.timeoutMs, platform);
+  }
   // The probe's connection starts first, and the binding loads while the bus answers: loading is
   // not a call, and no native call starts before the bus has answered.
-  let probed: Promise<BusAnswer> | undefined;
-  if (platform !== 'darwin' && platform !== 'win32') {
-    const { probeSecretService } = await import('./dbus-probe.js');
-    probed = probeSecretService(env, opts.timeoutMs);
-  }
-  const backend = await loadBinding(opts.choice ?? 'auto', platform);
+  const backend = await loadBinding(choice, platform);
   const answer = await probed;
-  if (answer && !answer.ok) throw new BackendUnavailable(answer.reason);
-  return answer ? { ...backend, answered: true } : backend;
+  if (!answer.ok) throw new BackendUnavailable(answer.reason);
+  return { ...backend, answered: true };
+}
+
+/**
+ * Linux, once the Secret Service has answered: reads from JavaScript (dbus-probe.ts `readSecret`,
+ * the attributes @napi-rs/keyring stores under: `service`, `username`), writes and deletes through
+ * the binding, loaded on first use. With `auto`, a read that finds nothing asks the binding too:
+ * where @napi-rs/keyring cannot load, keytar is the binding, and it keeps its entries under other
+ * attributes.
+ */
+function secretServiceBackend(choice: BackendChoice, env: Record<string, string | undefined>, timeoutMs: number, platform: NodeJS.Platform): KeyringBackend {
+  let binding: Promise<KeyringBackend> | undefined;
+  const load = () => (binding ??= loadBinding(choice, platform));
+  return {
+    answered: true,
+    async getPassword(service, account) {
+      const { readSecret } = await import('./dbus-probe.js');
+      const answer = await readSecret(env, timeoutMs, { service, username: account });
+      if (!answer.ok) throw new BackendUnavailable(answer.reason);
+      if (answer.value !== null) return new TextDecoder('utf-8', { fatal: true }).decode(answer.value);
+      return choice === 'keyring' ? null : (await load()).getPassword(service, account);
+    },
+    setPassword: async (service, account, password) => (await load()).setPassword(service, account, password),
+    deletePassword: async (service, account) => (await load()).deletePassword(service, account),
+  };
 }
 
 async function loadBinding(choice: BackendChoice, platform: NodeJS.Platform): Promise<KeyringBackend> {

@@ -1,0 +1,155 @@
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { noAnswerWithin } from './deadline.js';
+import { ERROR, METHOD_RETURN, methodCall, readMessage, type Arg, type CallTarget, type Message } from './dbus-wire.js';
+
+/**
+ * A short conversation with the D-Bus session bus, from JavaScript: a socket we can close.
+ *
+ * Why not through a native library: libdbus and libsecret wait without end on a bus that accepts
+ * the connection and never answers, and a native call blocked in a thread cannot be abandoned in
+ * Node (libuv joins its thread pool at exit, even after `process.exit`). A socket can be closed at
+ * the deadline, so nothing here ever keeps the process alive (SPEC "Safety").
+ *
+ * The conversation authenticates (SASL EXTERNAL), says `Hello`, and sends every call made before
+ * the bus answered in the same write, as sd-bus does: the bus reads BEGIN and the messages after
+ * its OK, so independent calls cost one round trip together.
+ *
+ * @see https://dbus.freedesktop.org/doc/dbus-specification.html (Authentication protocol; Message bus: Hello)
+ */
+export type BusAnswer<T = void> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface Bus {
+  /** Sends a method call; settles with its METHOD_RETURN, or rejects with BusError. */
+  call(to: CallTarget, args?: Arg[]): Promise<Message>;
+}
+
+/** An ERROR reply: its D-Bus error name. */
+export class BusError extends Error {
+  constructor(
+    readonly errorName: string,
+    message = errorName,
+  ) {
+    super(message);
+    this.name = 'BusError';
+  }
+}
+
+/** Ends a conversation with `{ ok: false, reason }` (a locked keyring, an unexpected answer). */
+export class BusRefusal extends Error {}
+
+/**
+ * The socket path of the session bus (`unix:path=` or `unix:abstract=`; the first usable entry of
+ * the list), else `$XDG_RUNTIME_DIR/bus` as libdbus does, else undefined.
+ */
+export function sessionBusPath(env: Record<string, string | undefined>): string | undefined {
+  const address = env.DBUS_SESSION_BUS_ADDRESS;
+  if (!address) return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'bus') : undefined;
+  for (const entry of address.split(';')) {
+    const colon = entry.indexOf(':');
+    if (entry.slice(0, colon) !== 'unix') continue;
+    const params = new Map<string, string>();
+    for (const pair of entry.slice(colon + 1).split(',')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) params.set(pair.slice(0, eq), unescapeValue(pair.slice(eq + 1)));
+    }
+    const path = params.get('path');
+    if (path) return path;
+    const abstract = params.get('abstract');
+    if (abstract) return `\0${abstract}`;
+    if (params.get('runtime') === 'yes' && env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'bus');
+  }
+  return undefined;
+}
+
+/** D-Bus addresses escape bytes as %XX. */
+function unescapeValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+const HELLO: CallTarget = { path: '/org/freedesktop/DBus', iface: 'org.freedesktop.DBus', member: 'Hello', destination: 'org.freedesktop.DBus' };
+
+/**
+ * Runs `talk` over a fresh connection to the session bus and closes it. Settles with talk's value,
+ * or `{ ok: false, reason }`: no bus, a refused authentication, a closed connection, a BusRefusal
+ * or BusError from talk, or `timeoutMs` passing first. Never rejects, never leaves a handle open.
+ */
+export function converse<T>(
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+  talk: (bus: Bus) => Promise<T>,
+  uid: number = process.getuid?.() ?? 0,
+): Promise<BusAnswer<T>> {
+  const path = sessionBusPath(env);
+  if (!path) return Promise.resolve({ ok: false, reason: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)' });
+  return new Promise<BusAnswer<T>>((resolve) => {
+    const pending = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
+    let serial = 0;
+    let connected = false;
+    let queued: Buffer[] = [];
+    let settled = false;
+    const socket: Socket = connect({ path });
+    const done = (answer: BusAnswer<T>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      for (const p of pending.values()) p.reject(new BusRefusal('the conversation ended'));
+      pending.clear();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done({ ok: false, reason: `${noAnswerWithin(timeoutMs)} from the D-Bus session bus` }), timeoutMs);
+    const send = (to: CallTarget, args: Arg[] = []): Promise<Message> => {
+      if (settled) return Promise.reject(new BusRefusal('the conversation ended'));
+      const message = methodCall(++serial, to, args);
+      const replied = new Promise<Message>((res, rej) => pending.set(serial, { resolve: res, reject: rej }));
+      if (connected) socket.write(message);
+      else queued.push(message);
+      return replied;
+    };
+    void send(HELLO).catch(() => undefined);
+
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      done({ ok: false, reason: `cannot reach the D-Bus session bus (${err.code ?? err.message})` }),
+    );
+    socket.on('close', () => done({ ok: false, reason: 'the D-Bus session bus closed the connection' }));
+    socket.on('connect', () => {
+      connected = true;
+      const auth = `\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`;
+      socket.write(Buffer.concat([Buffer.from(auth, 'latin1'), ...queued]));
+      queued = [];
+    });
+    let buffered: Buffer = Buffer.alloc(0);
+    let authenticated = false;
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      if (!authenticated) {
+        const end = buffered.indexOf('\r\n');
+        if (end < 0) return;
+        const line = buffered.subarray(0, end).toString('latin1');
+        buffered = buffered.subarray(end + 2);
+        if (!line.startsWith('OK ')) return done({ ok: false, reason: `the D-Bus session bus refused us (${line.slice(0, 40)})` });
+        authenticated = true;
+      }
+      for (;;) {
+        const message = readMessage(buffered);
+        if (!message) return;
+        buffered = buffered.subarray(message.length);
+        const waiting = message.replySerial === undefined ? undefined : pending.get(message.replySerial);
+        if (!waiting || (message.type !== METHOD_RETURN && message.type !== ERROR)) continue;
+        pending.delete(message.replySerial!);
+        if (message.type === METHOD_RETURN) waiting.resolve(message);
+        else waiting.reject(new BusError(message.errorName ?? 'an unnamed D-Bus error'));
+      }
+    });
+
+    talk({ call: send }).then(
+      (value) => done({ ok: true, value }),
+      (err: unknown) => done({ ok: false, reason: err instanceof Error ? err.message : String(err) }),
+    );
+  });
+}

@@ -1,0 +1,224 @@
+/**
+ * The D-Bus wire format, as little of it as the keychain needs: method calls written in little
+ * endian, and replies (either byte order) read as far as their header fields and the few body types
+ * the Secret Service answers with (`s`, `o`, `ao`, `ay`, a variant of `s`/`ay`/`b`, a struct).
+ *
+ * @see https://dbus.freedesktop.org/doc/dbus-specification.html (Message Protocol: marshaling,
+ *   message format, header fields)
+ */
+
+export const METHOD_CALL = 1;
+export const METHOD_RETURN = 2;
+export const ERROR = 3;
+
+/** Where a method call goes; `destination` is a bus name. */
+export interface CallTarget {
+  path: string;
+  iface: string;
+  member: string;
+  destination: string;
+}
+
+/** One body argument of a call: its signature and how it is written. */
+export interface Arg {
+  signature: string;
+  write(w: Writer): void;
+}
+
+export const str = (value: string): Arg => ({ signature: 's', write: (w) => w.string(value) });
+export const objectPath = (value: string): Arg => ({ signature: 'o', write: (w) => w.string(value) });
+/** A variant holding a string. */
+export const variantString = (value: string): Arg => ({ signature: 'v', write: (w) => w.signature('s').string(value) });
+/** `a{ss}`: a string → string dictionary (the Secret Service's item attributes). */
+export const stringDict = (entries: Record<string, string>): Arg => ({
+  signature: 'a{ss}',
+  write: (w) =>
+    w.array(8, () => {
+      for (const [key, value] of Object.entries(entries)) w.align(8).string(key).string(value);
+    }),
+});
+
+/** A little-endian METHOD_CALL with the given serial (never 0) and arguments. */
+export function methodCall(serial: number, to: CallTarget, args: Arg[] = []): Buffer {
+  const w = new Writer();
+  w.byte('l'.charCodeAt(0)).byte(METHOD_CALL).byte(0).byte(1);
+  const bodyLengthAt = w.reserveU32();
+  w.u32(serial);
+  const fieldsLengthAt = w.reserveU32();
+  const fieldsStart = w.length;
+  const field = (code: number, sig: 'o' | 's', value: string) => w.align(8).byte(code).signature(sig).string(value);
+  field(1, 'o', to.path);
+  field(2, 's', to.iface);
+  field(3, 's', to.member);
+  field(6, 's', to.destination);
+  if (args.length > 0) w.align(8).byte(8).signature('g').signature(args.map((a) => a.signature).join(''));
+  w.setU32(fieldsLengthAt, w.length - fieldsStart);
+  w.align(8);
+  const bodyStart = w.length;
+  for (const arg of args) arg.write(w);
+  w.setU32(bodyLengthAt, w.length - bodyStart);
+  return w.buffer();
+}
+
+export class Writer {
+  private bytes: number[] = [];
+  get length(): number {
+    return this.bytes.length;
+  }
+  byte(b: number): this {
+    this.bytes.push(b & 0xff);
+    return this;
+  }
+  u32(n: number): this {
+    return this.byte(n).byte(n >>> 8).byte(n >>> 16).byte(n >>> 24);
+  }
+  reserveU32(): number {
+    const at = this.bytes.length;
+    this.u32(0);
+    return at;
+  }
+  setU32(at: number, n: number): void {
+    for (let i = 0; i < 4; i++) this.bytes[at + i] = (n >>> (8 * i)) & 0xff;
+  }
+  align(n: number): this {
+    while (this.bytes.length % n !== 0) this.bytes.push(0);
+    return this;
+  }
+  signature(sig: string): this {
+    this.byte(sig.length);
+    for (const c of Buffer.from(sig, 'latin1')) this.byte(c);
+    return this.byte(0);
+  }
+  string(value: string): this {
+    const data = Buffer.from(value, 'utf8');
+    this.align(4).u32(data.length);
+    for (const c of data) this.byte(c);
+    return this.byte(0);
+  }
+  /** An array: its byte length, padding to the element alignment (not counted), the elements. */
+  array(elementAlignment: number, writeElements: () => void): this {
+    const lengthAt = this.align(4).reserveU32();
+    this.align(elementAlignment);
+    const start = this.length;
+    writeElements();
+    this.setU32(lengthAt, this.length - start);
+    return this;
+  }
+  buffer(): Buffer {
+    return Buffer.from(this.bytes);
+  }
+}
+
+export interface Message {
+  length: number;
+  type: number;
+  replySerial?: number;
+  errorName?: string;
+  /** The body's signature (header field 8), '' when it has none. */
+  signature: string;
+  little: boolean;
+  /** The body; a message's body starts 8-aligned, so offsets in it align as in the message. */
+  body: Buffer;
+}
+
+/** One whole message at the start of `buf` (either byte order), or undefined when incomplete. */
+export function readMessage(buf: Buffer): Message | undefined {
+  if (buf.length < 16) return undefined;
+  const little = buf[0] === 0x6c; // 'l'
+  const u32 = (at: number) => (little ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
+  const fieldsLength = u32(12);
+  const bodyStart = align(16 + fieldsLength, 8);
+  const length = bodyStart + u32(4);
+  if (buf.length < length) return undefined;
+  const message: Message = { length, type: buf[1] ?? 0, little, signature: '', body: buf.subarray(bodyStart, length) };
+  let at = 16;
+  const end = 16 + fieldsLength;
+  while (at < end) {
+    at = align(at, 8);
+    const code = buf[at++] ?? 0;
+    const sigLength = buf[at++] ?? 0;
+    const sig = buf.toString('latin1', at, at + sigLength);
+    at += sigLength + 1;
+    if (sig === 'u') {
+      at = align(at, 4);
+      if (code === 5) message.replySerial = u32(at);
+      at += 4;
+    } else if (sig === 's' || sig === 'o') {
+      at = align(at, 4);
+      const n = u32(at);
+      if (code === 4) message.errorName = buf.toString('utf8', at + 4, at + 4 + n);
+      at += 4 + n + 1;
+    } else if (sig === 'g') {
+      const n = buf[at] ?? 0;
+      if (code === 8) message.signature = buf.toString('latin1', at + 1, at + 1 + n);
+      at += n + 2;
+    } else {
+      break; // a field type this reader never needs; the ones it reads come first in practice
+    }
+  }
+  return message;
+}
+
+/** Reads a reply's body in order; every read checks the bounds and throws a plain Error past them. */
+export class BodyReader {
+  private at = 0;
+  constructor(private readonly message: Message) {}
+
+  private need(n: number): void {
+    if (this.at + n > this.message.body.length) throw new Error('a D-Bus reply ended early');
+  }
+  align(n: number): this {
+    this.at = align(this.at, n);
+    return this;
+  }
+  u32(): number {
+    this.align(4).need(4);
+    const { body, little } = this.message;
+    const n = little ? body.readUInt32LE(this.at) : body.readUInt32BE(this.at);
+    this.at += 4;
+    return n;
+  }
+  /** `s` or `o`. */
+  string(): string {
+    const n = this.u32();
+    this.need(n + 1);
+    const value = this.message.body.toString('utf8', this.at, this.at + n);
+    this.at += n + 1;
+    return value;
+  }
+  signature(): string {
+    this.need(1);
+    const n = this.message.body[this.at] ?? 0;
+    this.need(n + 2);
+    const value = this.message.body.toString('latin1', this.at + 1, this.at + 1 + n);
+    this.at += n + 2;
+    return value;
+  }
+  /** `ay`, copied out of the message. */
+  bytes(): Buffer {
+    const n = this.u32();
+    this.need(n);
+    const value = Buffer.from(this.message.body.subarray(this.at, this.at + n));
+    this.at += n;
+    return value;
+  }
+  /** `ao` (or `as`). */
+  strings(): string[] {
+    const end = this.u32() + align(this.at, 4);
+    const values: string[] = [];
+    while (this.align(4).at < end) values.push(this.string());
+    return values;
+  }
+  /** `b`. */
+  boolean(): boolean {
+    return this.u32() !== 0;
+  }
+  /** A variant: its signature, then its value read by `read` for that signature. */
+  variant<T>(read: (signature: string, r: this) => T): T {
+    return read(this.signature(), this);
+  }
+}
+
+export function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
