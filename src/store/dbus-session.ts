@@ -73,83 +73,104 @@ function unescapeValue(value: string): string {
 
 const HELLO: CallTarget = { path: '/org/freedesktop/DBus', iface: 'org.freedesktop.DBus', member: 'Hello', destination: 'org.freedesktop.DBus' };
 
+/** A connection to the session bus that a deadline can close. */
+export interface BusConnection extends Bus {
+  /** Settles with why the connection ended (no bus, refused, closed, `close()`); never rejects. */
+  readonly ended: Promise<string>;
+  close(reason?: string): void;
+}
+
 /**
- * Runs `talk` over a fresh connection to the session bus and closes it. Settles with talk's value,
- * or `{ ok: false, reason }`: no bus, a refused authentication, a closed connection, a BusRefusal
- * or BusError from talk, or `timeoutMs` passing first. Never rejects, never leaves a handle open.
+ * Connects to the session bus, authenticates and says Hello; calls made before the bus answered
+ * leave in the same write. The socket is unref'd: an open connection never keeps the process
+ * alive, only a caller waiting under its deadline does.
  */
-export function converse<T>(
-  env: Record<string, string | undefined>,
-  timeoutMs: number,
-  talk: (bus: Bus) => Promise<T>,
-  uid: number = process.getuid?.() ?? 0,
-): Promise<BusAnswer<T>> {
+export function openBus(env: Record<string, string | undefined>, uid: number = process.getuid?.() ?? 0): BusConnection {
   const path = sessionBusPath(env);
-  if (!path) return Promise.resolve({ ok: false, reason: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)' });
-  return new Promise<BusAnswer<T>>((resolve) => {
-    const pending = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
-    let serial = 0;
-    let connected = false;
-    let queued: Buffer[] = [];
-    let settled = false;
-    const socket: Socket = connect({ path });
-    const done = (answer: BusAnswer<T>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      for (const p of pending.values()) p.reject(new BusRefusal('the conversation ended'));
-      pending.clear();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => done({ ok: false, reason: `${noAnswerWithin(timeoutMs)} from the D-Bus session bus` }), timeoutMs);
-    const send = (to: CallTarget, args: Arg[] = []): Promise<Message> => {
-      if (settled) return Promise.reject(new BusRefusal('the conversation ended'));
-      const message = methodCall(++serial, to, args);
-      const replied = new Promise<Message>((res, rej) => pending.set(serial, { resolve: res, reject: rej }));
-      if (connected) socket.write(message);
-      else queued.push(message);
-      return replied;
-    };
-    void send(HELLO).catch(() => undefined);
+  if (!path) return endedBus('no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)');
+  const pending = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
+  let serial = 0;
+  let connected = false;
+  let queued: Buffer[] = [];
+  let why: string | undefined;
+  let ended!: (reason: string) => void;
+  const endedPromise = new Promise<string>((resolve) => (ended = resolve));
+  const socket: Socket = connect({ path });
+  socket.unref();
+  const end = (reason: string) => {
+    if (why !== undefined) return;
+    why = reason;
+    socket.destroy();
+    for (const p of pending.values()) p.reject(new BusRefusal(reason));
+    pending.clear();
+    ended(reason);
+  };
+  const call = (to: CallTarget, args: Arg[] = []): Promise<Message> => {
+    if (why !== undefined) return Promise.reject(new BusRefusal(why));
+    const message = methodCall(++serial, to, args);
+    const replied = new Promise<Message>((resolve, reject) => pending.set(serial, { resolve, reject }));
+    if (connected) socket.write(message);
+    else queued.push(message);
+    return replied;
+  };
+  void call(HELLO).catch(() => undefined);
 
-    socket.on('error', (err: NodeJS.ErrnoException) =>
-      done({ ok: false, reason: `cannot reach the D-Bus session bus (${err.code ?? err.message})` }),
-    );
-    socket.on('close', () => done({ ok: false, reason: 'the D-Bus session bus closed the connection' }));
-    socket.on('connect', () => {
-      connected = true;
-      const auth = `\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`;
-      socket.write(Buffer.concat([Buffer.from(auth, 'latin1'), ...queued]));
-      queued = [];
-    });
-    let buffered: Buffer = Buffer.alloc(0);
-    let authenticated = false;
-    socket.on('data', (chunk: Buffer) => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      if (!authenticated) {
-        const end = buffered.indexOf('\r\n');
-        if (end < 0) return;
-        const line = buffered.subarray(0, end).toString('latin1');
-        buffered = buffered.subarray(end + 2);
-        if (!line.startsWith('OK ')) return done({ ok: false, reason: `the D-Bus session bus refused us (${line.slice(0, 40)})` });
-        authenticated = true;
-      }
-      for (;;) {
-        const message = readMessage(buffered);
-        if (!message) return;
-        buffered = buffered.subarray(message.length);
-        const waiting = message.replySerial === undefined ? undefined : pending.get(message.replySerial);
-        if (!waiting || (message.type !== METHOD_RETURN && message.type !== ERROR)) continue;
-        pending.delete(message.replySerial!);
-        if (message.type === METHOD_RETURN) waiting.resolve(message);
-        else waiting.reject(new BusError(message.errorName ?? 'an unnamed D-Bus error'));
-      }
-    });
-
-    talk({ call: send }).then(
-      (value) => done({ ok: true, value }),
-      (err: unknown) => done({ ok: false, reason: err instanceof Error ? err.message : String(err) }),
-    );
+  socket.on('error', (err: NodeJS.ErrnoException) => end(`cannot reach the D-Bus session bus (${err.code ?? err.message})`));
+  socket.on('close', () => end('the D-Bus session bus closed the connection'));
+  socket.on('connect', () => {
+    connected = true;
+    const auth = `\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`;
+    socket.write(Buffer.concat([Buffer.from(auth, 'latin1'), ...queued]));
+    queued = [];
   });
+  let buffered: Buffer = Buffer.alloc(0);
+  let authenticated = false;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    if (!authenticated) {
+      const at = buffered.indexOf('\r\n');
+      if (at < 0) return;
+      const line = buffered.subarray(0, at).toString('latin1');
+      buffered = buffered.subarray(at + 2);
+      if (!line.startsWith('OK ')) return end(`the D-Bus session bus refused us (${line.slice(0, 40)})`);
+      authenticated = true;
+    }
+    for (;;) {
+      const message = readMessage(buffered);
+      if (!message) return;
+      buffered = buffered.subarray(message.length);
+      const waiting = message.replySerial === undefined ? undefined : pending.get(message.replySerial);
+      if (!waiting || (message.type !== METHOD_RETURN && message.type !== ERROR)) continue;
+      pending.delete(message.replySerial!);
+      if (message.type === METHOD_RETURN) waiting.resolve(message);
+      else waiting.reject(new BusError(message.errorName ?? 'an unnamed D-Bus error'));
+    }
+  });
+  return { call, ended: endedPromise, close: (reason = 'closed') => end(reason) };
+}
+
+function endedBus(reason: string): BusConnection {
+  return { call: () => Promise.reject(new BusRefusal(reason)), ended: Promise.resolve(reason), close: () => {} };
+}
+
+/**
+ * Runs `talk` on `bus` under a deadline. Settles with talk's value, or `{ ok: false, reason }`: the
+ * connection ended, talk threw (BusRefusal, BusError), or `timeoutMs` passed first — then the
+ * connection is closed, so nothing waits on it any more. Never rejects.
+ */
+export function talkWithin<T>(bus: BusConnection, timeoutMs: number, talk: (bus: Bus) => Promise<T>): Promise<BusAnswer<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<BusAnswer<T>>((resolve) => {
+    timer = setTimeout(() => {
+      const reason = `${noAnswerWithin(timeoutMs)} from the D-Bus session bus`;
+      bus.close(reason);
+      resolve({ ok: false, reason });
+    }, timeoutMs);
+  });
+  const talked = talk(bus).then(
+    (value): BusAnswer<T> => ({ ok: true, value }),
+    (err: unknown): BusAnswer<T> => ({ ok: false, reason: err instanceof Error ? err.message : String(err) }),
+  );
+  const lost = bus.ended.then((reason): BusAnswer<T> => ({ ok: false, reason }));
+  return Promise.race([talked, lost, late]).finally(() => clearTimeout(timer));
 }

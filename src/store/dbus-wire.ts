@@ -112,8 +112,12 @@ export class Writer {
 export interface Message {
   length: number;
   type: number;
+  serial: number;
   replySerial?: number;
   errorName?: string;
+  /** A call's object path and member (header fields 1 and 3). */
+  path?: string;
+  member?: string;
   /** The body's signature (header field 8), '' when it has none. */
   signature: string;
   little: boolean;
@@ -130,7 +134,7 @@ export function readMessage(buf: Buffer): Message | undefined {
   const bodyStart = align(16 + fieldsLength, 8);
   const length = bodyStart + u32(4);
   if (buf.length < length) return undefined;
-  const message: Message = { length, type: buf[1] ?? 0, little, signature: '', body: buf.subarray(bodyStart, length) };
+  const message: Message = { length, type: buf[1] ?? 0, serial: u32(8), little, signature: '', body: buf.subarray(bodyStart, length) };
   let at = 16;
   const end = 16 + fieldsLength;
   while (at < end) {
@@ -146,7 +150,10 @@ export function readMessage(buf: Buffer): Message | undefined {
     } else if (sig === 's' || sig === 'o') {
       at = align(at, 4);
       const n = u32(at);
-      if (code === 4) message.errorName = buf.toString('utf8', at + 4, at + 4 + n);
+      const value = buf.toString('utf8', at + 4, at + 4 + n);
+      if (code === 1) message.path = value;
+      else if (code === 3) message.member = value;
+      else if (code === 4) message.errorName = value;
       at += 4 + n + 1;
     } else if (sig === 'g') {
       const n = buf[at] ?? 0;

@@ -5,12 +5,14 @@
  * Both are loaded only when the keychain is first used (STYLE "Load lazily").
  *
  * On Linux both talk to the Secret Service over D-Bus. Before either is loaded, a JavaScript probe
- * (dbus-probe.ts) checks under the deadline that the bus and the service answer, because a native
+ * (secret-service.ts) checks under the deadline that the bus and the service answer, because a native
  * call blocked on a silent bus could not be abandoned. With @napi-rs/keyring, reads go on over
  * D-Bus from JavaScript too (the same search the binding makes), and the binding is loaded for the
  * first write: loading it and opening its session cost a `token` about 0.17× of a bare Node start
  * (README "Speed"), and a read is what `token` does on every run.
  */
+import type { SecretServiceClient } from './secret-service.js';
+
 /** The part of a keychain binding the store uses (keytar's shape); tests inject a fake. */
 export interface KeyringBackend {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -39,13 +41,17 @@ export async function loadKeyringBackend(opts: LoadBackendOptions): Promise<Keyr
   const env = opts.env ?? process.env;
   const choice = opts.choice ?? 'auto';
   if (platform === 'darwin' || platform === 'win32') return loadBinding(choice, platform);
-  const { probeSecretService } = await import('./dbus-probe.js');
-  const probed = probeSecretService(env, opts.timeoutMs);
+  const { probeSecretService, secretServiceClient } = await import('./secret-service.js');
   if (choice !== 'keytar') {
-    const answer = await probed;
-    if (!answer.ok) throw new BackendUnavailable(answer.reason);
-    return secretServiceBackend(choice, env, opts.timeoutMs, platform);
+    const client = secretServiceClient(env);
+    const answer = await client.probe(opts.timeoutMs, { openSession: true });
+    if (!answer.ok) {
+      client.close();
+      throw new BackendUnavailable(answer.reason);
+    }
+    return secretServiceBackend(choice, client, opts.timeoutMs, platform);
   }
+  const probed = probeSecretService(env, opts.timeoutMs);
   // The probe's connection starts first, and the binding loads while the bus answers: loading is
   // not a call, and no native call starts before the bus has answered.
   const backend = await loadBinding(choice, platform);
@@ -55,20 +61,19 @@ export async function loadKeyringBackend(opts: LoadBackendOptions): Promise<Keyr
 }
 
 /**
- * Linux, once the Secret Service has answered: reads from JavaScript (dbus-probe.ts `readSecret`,
+ * Linux, once the Secret Service has answered: reads from JavaScript (secret-service.ts, on the probe's connection,
  * the attributes @napi-rs/keyring stores under: `service`, `username`), writes and deletes through
  * the binding, loaded on first use. With `auto`, a read that finds nothing asks the binding too:
  * where @napi-rs/keyring cannot load, keytar is the binding, and it keeps its entries under other
  * attributes.
  */
-function secretServiceBackend(choice: BackendChoice, env: Record<string, string | undefined>, timeoutMs: number, platform: NodeJS.Platform): KeyringBackend {
+function secretServiceBackend(choice: BackendChoice, client: SecretServiceClient, timeoutMs: number, platform: NodeJS.Platform): KeyringBackend {
   let binding: Promise<KeyringBackend> | undefined;
   const load = () => (binding ??= loadBinding(choice, platform));
   return {
     answered: true,
     async getPassword(service, account) {
-      const { readSecret } = await import('./dbus-probe.js');
-      const answer = await readSecret(env, timeoutMs, { service, username: account });
+      const answer = await client.read({ service, username: account }, timeoutMs);
       if (!answer.ok) throw new BackendUnavailable(answer.reason);
       if (answer.value !== null) return new TextDecoder('utf-8', { fatal: true }).decode(answer.value);
       return choice === 'keyring' ? null : (await load()).getPassword(service, account);

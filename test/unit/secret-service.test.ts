@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeSecretService } from '../../src/store/dbus-probe.js';
+import { probeSecretService } from '../../src/store/secret-service.js';
 import { sessionBusPath } from '../../src/store/dbus-session.js';
 import { readMessage } from '../../src/store/dbus-wire.js';
 
