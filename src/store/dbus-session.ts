@@ -71,6 +71,8 @@ function unescapeValue(value: string): string {
   }
 }
 
+const READ_SIZE = 16 * 1024;
+
 const HELLO: CallTarget = { path: '/org/freedesktop/DBus', iface: 'org.freedesktop.DBus', member: 'Hello', destination: 'org.freedesktop.DBus' };
 
 /** A connection to the session bus that a deadline can close. */
@@ -95,7 +97,18 @@ export function openBus(env: Record<string, string | undefined>, uid: number = p
   let why: string | undefined;
   let ended!: (reason: string) => void;
   const endedPromise = new Promise<string>((resolve) => (ended = resolve));
-  const socket: Socket = connect({ path });
+  // `onread` hands each read to `receive` without the Readable stream machinery, whose first use
+  // costs a fresh process more than the conversation itself.
+  const socket: Socket = connect({
+    path,
+    onread: {
+      buffer: Buffer.alloc(READ_SIZE),
+      callback: (n, buf) => {
+        receive(Buffer.from(buf.subarray(0, n)));
+        return true;
+      },
+    },
+  });
   socket.unref();
   const end = (reason: string) => {
     if (why !== undefined) return;
@@ -125,7 +138,7 @@ export function openBus(env: Record<string, string | undefined>, uid: number = p
   });
   let buffered: Buffer = Buffer.alloc(0);
   let authenticated = false;
-  socket.on('data', (chunk: Buffer) => {
+  const receive = (chunk: Buffer) => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
     if (!authenticated) {
       const at = buffered.indexOf('\r\n');
@@ -145,7 +158,7 @@ export function openBus(env: Record<string, string | undefined>, uid: number = p
       if (message.type === METHOD_RETURN) waiting.resolve(message);
       else waiting.reject(new BusError(message.errorName ?? 'an unnamed D-Bus error'));
     }
-  });
+  };
   return { call, ended: endedPromise, close: (reason = 'closed') => end(reason) };
 }
 

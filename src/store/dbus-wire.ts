@@ -60,40 +60,59 @@ export function methodCall(serial: number, to: CallTarget, args: Arg[] = []): Bu
   return w.buffer();
 }
 
+/** Little-endian marshalling into a growing buffer. */
 export class Writer {
-  private bytes: number[] = [];
+  private buf = Buffer.alloc(256);
+  private at = 0;
   get length(): number {
-    return this.bytes.length;
+    return this.at;
+  }
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
   }
   byte(b: number): this {
-    this.bytes.push(b & 0xff);
+    this.room(1);
+    this.buf[this.at++] = b & 0xff;
     return this;
   }
   u32(n: number): this {
-    return this.byte(n).byte(n >>> 8).byte(n >>> 16).byte(n >>> 24);
+    this.room(4);
+    this.buf.writeUInt32LE(n >>> 0, this.at);
+    this.at += 4;
+    return this;
   }
   reserveU32(): number {
-    const at = this.bytes.length;
+    const at = this.at;
     this.u32(0);
     return at;
   }
   setU32(at: number, n: number): void {
-    for (let i = 0; i < 4; i++) this.bytes[at + i] = (n >>> (8 * i)) & 0xff;
+    this.buf.writeUInt32LE(n >>> 0, at);
   }
   align(n: number): this {
-    while (this.bytes.length % n !== 0) this.bytes.push(0);
+    const to = Math.ceil(this.at / n) * n;
+    this.room(to - this.at);
+    this.buf.fill(0, this.at, to);
+    this.at = to;
     return this;
   }
   signature(sig: string): this {
-    this.byte(sig.length);
-    for (const c of Buffer.from(sig, 'latin1')) this.byte(c);
-    return this.byte(0);
+    this.room(sig.length + 2);
+    this.buf[this.at++] = sig.length;
+    this.at += this.buf.write(sig, this.at, 'latin1');
+    this.buf[this.at++] = 0;
+    return this;
   }
   string(value: string): this {
-    const data = Buffer.from(value, 'utf8');
-    this.align(4).u32(data.length);
-    for (const c of data) this.byte(c);
-    return this.byte(0);
+    const n = Buffer.byteLength(value, 'utf8');
+    this.align(4).u32(n);
+    this.room(n + 1);
+    this.at += this.buf.write(value, this.at, 'utf8');
+    this.buf[this.at++] = 0;
+    return this;
   }
   /** An array: its byte length, padding to the element alignment (not counted), the elements. */
   array(elementAlignment: number, writeElements: () => void): this {
@@ -105,7 +124,7 @@ export class Writer {
     return this;
   }
   buffer(): Buffer {
-    return Buffer.from(this.bytes);
+    return Buffer.from(this.buf.subarray(0, this.at));
   }
 }
 
