@@ -4,16 +4,16 @@ import { noAnswerWithin } from './deadline.js';
 import { ERROR, METHOD_RETURN, methodCall, readMessage, type Arg, type CallTarget, type Message } from './dbus-wire.js';
 
 /**
- * A short conversation with the D-Bus session bus, from JavaScript: a socket we can close.
+ * A connection to the D-Bus session bus, from JavaScript: a socket we can close.
  *
  * Why not through a native library: libdbus and libsecret wait without end on a bus that accepts
  * the connection and never answers, and a native call blocked in a thread cannot be abandoned in
  * Node (libuv joins its thread pool at exit, even after `process.exit`). A socket can be closed at
  * the deadline, so nothing here ever keeps the process alive (SPEC "Safety").
  *
- * The conversation authenticates (SASL EXTERNAL), says `Hello`, and sends every call made before
- * the bus answered in the same write, as sd-bus does: the bus reads BEGIN and the messages after
- * its OK, so independent calls cost one round trip together.
+ * It authenticates (SASL EXTERNAL), says `Hello`, and sends every call made before the socket
+ * connected in the same write, as sd-bus does: the bus reads BEGIN and the messages after its OK,
+ * so independent calls cost one round trip together. Each wait on it has a deadline (talkWithin).
  *
  * @see https://dbus.freedesktop.org/doc/dbus-specification.html (Authentication protocol; Message bus: Hello)
  */
@@ -26,11 +26,8 @@ export interface Bus {
 
 /** An ERROR reply: its D-Bus error name. */
 export class BusError extends Error {
-  constructor(
-    readonly errorName: string,
-    message = errorName,
-  ) {
-    super(message);
+  constructor(readonly errorName: string) {
+    super(errorName);
     this.name = 'BusError';
   }
 }

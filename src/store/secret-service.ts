@@ -9,7 +9,7 @@ import { BodyReader, objectPath, str, stringDict, variantString, type CallTarget
  *   Asked before any native keyring library is given the chance to block on the bus.
  * - reads: the one read `oauthctl token` makes, done as @napi-rs/keyring would do it (same search
  *   attributes, same "exactly one item" rule), on the probe's connection, without loading the
- *   native binding. See README "Speed" for why.
+ *   native binding. README "The keychain read" says why.
  *
  * @see Secret Service API 0.2 (org.freedesktop.Secret.Service OpenSession/SearchItems,
  *   org.freedesktop.Secret.Item GetSecret, org.freedesktop.Secret.Collection Locked)
