@@ -6,11 +6,12 @@
  * process ends on its own.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, useFixture } from '../integration/cli.js';
@@ -60,6 +61,33 @@ describe.skipIf(!hasBus).each(['keyring', 'keytar'] as const)('keychain store th
     expect((await runCli(['profile', 'remove', profile, '--token-store', 'keychain'], { home: t.home, env: BACKEND })).code).toBe(0);
     const gone = await runCli(['token', '-p', profile, '--token-store', 'keychain'], { home: t.home, env: BACKEND });
     expect(gone.code).toBe(5);
+  });
+});
+
+/** Reports, at exit, the files the process required (test/support/report-loaded.cjs). */
+const REPORT_LOADED = fileURLToPath(new URL('../support/report-loaded.cjs', import.meta.url));
+
+// Linux reads the Secret Service over D-Bus from JavaScript (src/store/secret-service.ts).
+describe.skipIf(!hasBus || process.platform !== 'linux')('`token` with the keychain on Linux', () => {
+  it('reads what @napi-rs/keyring stored without loading any native binding (nothing native to hang)', async () => {
+    const profile = `cli-js-read-${process.pid}-${Date.now().toString(36)}`;
+    const res = await login(profile, 'keychain');
+    expect(res.code).toBe(0);
+    try {
+      const loaded = join(t.home, `loaded-${profile}.json`);
+      const token = await runCli(['token', '-p', profile, '--token-store', 'keychain'], {
+        home: t.home,
+        env: { ...SLOW_OK, NODE_OPTIONS: `--require ${REPORT_LOADED}`, OAUTHCTL_TEST_LOADED_FILE: loaded },
+      });
+      expect(token.code).toBe(0);
+      const { stdout } = await promisify(execFile)('secret-tool', ['lookup', 'service', 'oauthctl', 'username', profile]);
+      expect(stdout).toContain(token.stdout.trim());
+      const { files } = JSON.parse(readFileSync(loaded, 'utf8')) as { files: string[] };
+      expect(files.some((f) => f.includes(join('dist', 'chunks')))).toBe(true); // the report is of the CLI's run
+      expect(files.filter((f) => /@napi-rs[\\/]keyring|keytar|\.node$/.test(f))).toEqual([]);
+    } finally {
+      await promisify(execFile)('secret-tool', ['clear', 'service', 'oauthctl', 'username', profile]).catch(() => undefined);
+    }
   });
 });
 
