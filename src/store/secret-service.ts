@@ -92,8 +92,10 @@ export function secretServiceClient(env: Record<string, string | undefined>, uid
         if (found === 0) return null;
         if (found > 1) throw new BusRefusal(`${found} keychain items match one entry`);
         if (locked.length > 0) throw new BusRefusal('the keyring is locked');
+        // OpenSession answers (v output, o session); a `plain` session's output is an empty string.
         const s = new BodyReader(await opened);
-        s.variant((sig, r) => (sig === 's' ? r.string() : undefined));
+        if (s.signature() !== 's') throw new BusRefusal('the Secret Service did not open a plain session');
+        s.string();
         const sessionPath = s.string();
         const reply = await b.call({ path: unlocked[0]!, iface: 'org.freedesktop.Secret.Item', member: 'GetSecret', destination: SECRETS }, [objectPath(sessionPath)]);
         // Secret: (o session, ay parameters, ay value, s content_type)
