@@ -11,7 +11,7 @@ import type { IO } from '../io/io.js';
 import { inquirerPrompter, type Prompter } from '../io/prompter.js';
 import { createThemes, type Themes } from '../io/theme.js';
 import type { KeychainStoreOptions } from '../store/keychain.js';
-import { parseBackendChoice } from '../store/keyring-backend.js';
+import { parseBackendChoice } from '../store/backend-choice.js';
 import { openStore } from '../store/open.js';
 import type { StoreChoice, TokenStore } from '../store/types.js';
 import type { GlobalOptions } from './globals.js';

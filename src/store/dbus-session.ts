@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { noAnswerWithin } from './deadline.js';
 import { ERROR, METHOD_RETURN, methodCall, readMessage, type Arg, type CallTarget, type Message } from './dbus-wire.js';
@@ -96,7 +96,8 @@ export function openBus(env: Record<string, string | undefined>, uid: number = p
   const endedPromise = new Promise<string>((resolve) => (ended = resolve));
   // `onread` hands each read to `receive` without the Readable stream machinery, whose first use
   // costs a fresh process more than the conversation itself.
-  const socket: Socket = connect({
+  // node:net only now: the keychain chunk is loaded on macOS and Windows too, where nothing speaks D-Bus.
+  const socket: Socket = process.getBuiltinModule('node:net').connect({
     path,
     onread: {
       buffer: Buffer.alloc(READ_SIZE),

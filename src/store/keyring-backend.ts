@@ -11,7 +11,8 @@
  * first write: loading it and opening its session cost a `token` about 0.17× of a bare Node start
  * (README "Speed"), and a read is what `token` does on every run.
  */
-import type { SecretServiceClient } from './secret-service.js';
+import type { BackendChoice } from './backend-choice.js';
+import { probeSecretService, secretServiceClient, type SecretServiceClient } from './secret-service.js';
 
 /** The part of a keychain binding the store uses (keytar's shape); tests inject a fake. */
 export interface KeyringBackend {
@@ -22,8 +23,7 @@ export interface KeyringBackend {
   readonly answered?: boolean;
 }
 
-/** `OAUTHCTL_KEYCHAIN_BACKEND`: `keyring` (@napi-rs/keyring only), `keytar` (keytar only), or both in that order. */
-export type BackendChoice = 'auto' | 'keyring' | 'keytar';
+export type { BackendChoice } from './backend-choice.js';
 
 export interface LoadBackendOptions {
   choice?: BackendChoice;
@@ -41,7 +41,6 @@ export async function loadKeyringBackend(opts: LoadBackendOptions): Promise<Keyr
   const env = opts.env ?? process.env;
   const choice = opts.choice ?? 'auto';
   if (platform === 'darwin' || platform === 'win32') return loadBinding(choice, platform);
-  const { probeSecretService, secretServiceClient } = await import('./secret-service.js');
   if (choice !== 'keytar') {
     const client = secretServiceClient(env);
     const answer = await client.probe(opts.timeoutMs, { openSession: true });
@@ -135,10 +134,6 @@ function isKeyringBackend(value: unknown): value is KeyringBackend {
     typeof k.setPassword === 'function' &&
     typeof k.deletePassword === 'function'
   );
-}
-
-export function parseBackendChoice(value: string | undefined): BackendChoice | undefined {
-  return value === 'keyring' || value === 'keytar' || value === 'auto' ? value : undefined;
 }
 
 function firstLine(err: unknown): string {
