@@ -10,8 +10,9 @@
 //   asynchronous module loader, whose cost measured about 0.1× of `node -e 0` on `decode`
 //   (README "Speed"). A lazy `import('./x.js')` becomes a lazy `require`.
 // - Dependencies stay external, installed next to the package and loaded only by the commands that
-//   use them. Those with a CommonJS build are required; ESM-only ones (chalk, open, jose) keep a
-//   real `import()`, which the source must use for them: a static import fails the build.
+//   use them. Those with a CommonJS build are required; ESM-only ones (chalk, open) keep a real
+//   `import()`, which the source must use for them: a static import fails the build. jose is the
+//   exception: bundled (see `bundledJose` below).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -61,12 +62,27 @@ const esmOnlyDependencies = {
   },
 };
 
+/**
+ * jose is bundled, not required: it is ESM-only, and `import('jose')` from CommonJS goes through
+ * Node's ESM loader and reads its whole index (about 70 files) on the first proof or signature.
+ * Bundled, Rollup keeps of it only what each chunk uses (a DPoP proof: SignJWT, importJWK and the
+ * thumbprint), as CommonJS. Its package says `sideEffects: false`, which Rollup is told here.
+ */
+const JOSE_DIR = dirname(fileURLToPath(import.meta.resolve('jose')));
+const bundledJose = {
+  name: 'bundled-jose',
+  resolveId(source) {
+    return isJose(source) ? fileURLToPath(import.meta.resolve(source)) : null;
+  },
+};
+
 const bundle = await rollup({
   input: join(ROOT, 'src/main.ts'),
-  plugins: [typescript, esmOnlyDependencies],
-  external: (id) => isPackage(id),
-  // Requiring a dependency for nothing but its side effects: none of ours needs that.
-  treeshake: { moduleSideEffects: 'no-external' },
+  plugins: [bundledJose, typescript, esmOnlyDependencies],
+  external: (id) => isPackage(id) && !isJose(id),
+  // Requiring a dependency for nothing but its side effects: none of ours needs that, and jose
+  // declares it has none.
+  treeshake: { moduleSideEffects: (id, external) => !external && !id.startsWith(JOSE_DIR) },
   // The entry may carry modules shared with chunks, instead of re-exporting them from one more file.
   preserveEntrySignatures: 'allow-extension',
   onwarn(warning) {
@@ -87,6 +103,11 @@ await bundle.write({
 await bundle.close();
 // dist/ is CommonJS whatever the package's own "type" says.
 writeFileSync(join(DIST, 'package.json'), '{ "type": "commonjs" }\n');
+
+/** `jose` or one of its subpath exports (`jose/jwt/sign`). */
+function isJose(id) {
+  return id === 'jose' || id.startsWith('jose/');
+}
 
 /** A dependency (or a Node built-in), not one of our files. */
 function isPackage(id) {

@@ -1,5 +1,5 @@
 import { isClientAuthMethod, isGrant, type Profile } from '../config/profile.js';
-import type { TokenSet } from '../store/types.js';
+import type { TokenSet, TokenTarget } from '../store/types.js';
 import type { AppContext } from './context.js';
 import { needsRenewal } from './token-set.js';
 
@@ -24,6 +24,16 @@ export async function acquireToken(req: AcquireRequest, ctx: AppContext): Promis
   // Renewal (token requests, client authentication, every grant) loads only when needed.
   const { renewToken } = await import('./renew-token.js');
   return renewToken(req, ctx);
+}
+
+/**
+ * The access token for this call: the profile's own, or the narrower one for `target` (whose
+ * cache and renewal, app/narrow-token.ts, load only when a target is given).
+ */
+export async function acquireTokenFor(req: AcquireRequest, target: TokenTarget | undefined, ctx: AppContext): Promise<TokenSet> {
+  if (!target) return acquireToken(req, ctx);
+  const { acquireNarrowToken } = await import('./narrow-token.js');
+  return acquireNarrowToken({ ...req, target }, ctx);
 }
 
 /** What a stored token set knows fills in for a missing profile: `login` with flags, then bare `token`. */

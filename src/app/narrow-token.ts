@@ -12,32 +12,18 @@
 import { LoginRequiredError, OAuthError } from '../errors.js';
 import type { NarrowTokenSet, StoreEntry, TokenSet, TokenTarget } from '../store/types.js';
 import { isPlainObject } from '../store/entry.js';
-import { acquireToken, withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
+import { withTokenSetDefaults, type AcquireRequest } from './acquire-token.js';
 import type { AppContext } from './context.js';
+import { sameTarget } from './token-target.js';
 import { needsRenewal } from './token-set.js';
+
+export { sameTarget, tokenTarget } from './token-target.js';
 
 /** At most this many narrower tokens per profile; the least recently obtained goes first. */
 export const MAX_NARROW_TOKENS = 16;
 
 export interface NarrowRequest extends AcquireRequest {
   target: TokenTarget;
-}
-
-/**
- * The cache key of the given values: scope values split on spaces, each list sorted and without
- * repeats (RFC 6749 §3.3: scope is a set; the order of `resource`/`audience` values carries no
- * meaning). Undefined when no value was given: the profile's own token is meant.
- */
-export function tokenTarget(values: { scope?: readonly string[]; audience?: readonly string[]; resource?: readonly string[] }): TokenTarget | undefined {
-  const set = (list: readonly string[] | undefined, split: boolean) =>
-    [...new Set((list ?? []).flatMap((v) => (split ? v.split(/\s+/) : [v.trim()])).filter(Boolean))].sort();
-  const target = { scope: set(values.scope, true), audience: set(values.audience, false), resource: set(values.resource, false) };
-  return target.scope.length + target.audience.length + target.resource.length > 0 ? target : undefined;
-}
-
-export function sameTarget(a: TokenTarget, b: TokenTarget): boolean {
-  const eq = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  return eq(a.scope, b.scope) && eq(a.audience, b.audience) && eq(a.resource, b.resource);
 }
 
 /** The token request parameters for `target`: only the values given. */
@@ -151,9 +137,4 @@ export function narrowTokens(target: TokenTarget): {
     acquire: (req, ctx) => acquireNarrowToken({ ...req, target }, ctx),
     renew: (req, ctx) => renewNarrowToken({ ...req, target }, ctx),
   };
-}
-
-/** The access token for this call: the profile's own, or the narrower one for `target`. */
-export async function acquireTokenFor(req: AcquireRequest, target: TokenTarget | undefined, ctx: AppContext): Promise<TokenSet> {
-  return target ? acquireNarrowToken({ ...req, target }, ctx) : acquireToken(req, ctx);
 }

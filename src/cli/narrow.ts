@@ -1,4 +1,4 @@
-import { tokenTarget } from '../app/narrow-token.js';
+import { tokenTarget } from '../app/token-target.js';
 import type { TokenTarget } from '../store/types.js';
 
 /**

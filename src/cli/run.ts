@@ -1,6 +1,5 @@
 import type { CommanderError } from 'commander';
 import { sniffArgv } from './argv.js';
-import { renderError } from './errors.js';
 import { fastPath } from './fast-path.js';
 import { parseGlobalOptions, type GlobalOptions } from './globals.js';
 import type { CommandRunner } from './program.js';
@@ -58,6 +57,8 @@ export async function runCli(rt: Runtime): Promise<number> {
     const early = sniffArgv(rt.argv).globals;
     const json = session ? session.json : (globals?.output ?? early.output) === 'json';
     const verbose = session ? session.verbose : (globals?.verbose ?? early.verbose) === true;
+    // The error table and its hints load only when something went wrong.
+    const { renderError } = await import('./errors.js');
     const rendered = renderError(err, { json, verbose, scrub: (s) => session?.app.redactor.scrub(s) ?? s });
     (session?.io ?? io0).printErr(rendered.text);
     return rendered.exitCode;

@@ -5,15 +5,13 @@
  *
  * A new command is one entry here (its options declared once) plus its module in commands/,
  * which exports `command = defineCommand(parseXOptions, run)`. A command marked `fast` skips
- * commander when its command line is plain; its module is imported statically below so that the
- * fast path reads no further file.
+ * commander when its command line is plain. Command modules load when they run, fast ones too:
+ * one more small file to read costs less than compiling every fast command on every start. The
+ * exception is `token` (print), the line scripts run most: imported statically below, so that it
+ * reads no further file.
  */
 import { PROFILE_FIELDS } from '../config/profile.js';
 import type { CommandModule } from './command.js';
-import * as decode from './commands/decode.js';
-import * as exec from './commands/exec.js';
-import * as gitCredential from './commands/git-credential.js';
-import * as status from './commands/status.js';
 import * as tokenPrint from './commands/token-print.js';
 import type { OptionSpec } from './option-spec.js';
 
@@ -179,6 +177,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
         path: ['token', 'proof'],
         args: '<method> <url>',
         summary: 'print a DPoP proof (RFC 9449) for one request, bound to the stored DPoP token',
+        fast: true,
         options: [
           ...SERVER_OPTIONS,
           { flags: '--nonce <nonce>', description: "the API's DPoP-Nonce, when it asked for one" },
@@ -252,7 +251,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
       'exec --env GITHUB_TOKEN -- gh api /user',
       'exec --scope people:read -- ./sync.sh',
     ],
-    load: async () => exec,
+    load: () => import('./commands/exec.js'),
   },
   {
     path: ['git-credential'],
@@ -264,7 +263,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
       `git-credential get -p work   # as git runs it, after: git config credential.https://git.example.com.helper '!oauthctl git-credential -p work'`,
       'git-credential get --username x-access-token -p github',
     ],
-    load: async () => gitCredential,
+    load: () => import('./commands/git-credential.js'),
   },
   {
     path: ['status'],
@@ -276,7 +275,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
       { flags: '--check', description: 'ask the server whether the token is still active (introspection, else userinfo)' },
     ],
     examples: ['status', 'status --all', 'status --check -o json'],
-    load: async () => status,
+    load: () => import('./commands/status.js'),
   },
   {
     path: ['verify'],
@@ -305,7 +304,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
     fast: true,
     options: [],
     examples: ['decode eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln', 'token | oauthctl decode -', 'decode -o json "$(oauthctl token)"'],
-    load: async () => decode,
+    load: () => import('./commands/decode.js'),
   },
   {
     path: ['discover'],

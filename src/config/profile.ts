@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../oauth/client-auth-methods.js';
 import type { EndpointFields } from '../oauth/discovery.js';
-import { TOKEN_TYPE_FIELDS, resolveTokenType } from '../oauth/token-exchange.js';
+import { TOKEN_TYPE_FIELDS, resolveTokenType } from '../oauth/token-types.js';
 import { DPOP_ALGS, isDpopAlg } from '../oauth/dpop-algs.js';
 
 /** Profile names become keychain accounts and lock file names; the store owns the rule. */

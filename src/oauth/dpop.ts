@@ -7,7 +7,7 @@
  * @see RFC 9449 §4 (proof), §5 (token request), §7 (resource access), §8/§9 (nonces), §10 (dpop_jkt)
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { CryptoKey, JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { UsageError } from '../errors.js';
 
 import { DEFAULT_DPOP_ALG, isDpopAlg, type DpopAlg } from './dpop-algs.js';
@@ -22,9 +22,6 @@ export interface StoredDpopKey {
 }
 
 type SigningKey = CryptoKey | Uint8Array;
-
-/** jose is ESM-only: loaded where it is used (the build requires it). */
-const loadJose = () => import('jose');
 
 /** The members of a JWK that are private (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -59,7 +56,6 @@ export class DpopSigner {
 
   /** A new key pair (`login --dpop`). */
   static async generate(alg: DpopAlg = DEFAULT_DPOP_ALG): Promise<DpopSigner> {
-    const { generateKeyPair, exportJWK } = await loadJose();
     const { privateKey } = await generateKeyPair(alg, { extractable: true });
     return DpopSigner.fromStored({ alg, jwk: await exportJWK(privateKey) });
   }
@@ -72,7 +68,6 @@ export class DpopSigner {
     if (!isDpopAlg(stored.alg) || typeof stored.jwk !== 'object' || stored.jwk === null || typeof stored.jwk.d !== 'string') {
       throw new UsageError('the stored DPoP key is damaged', { code: 'invalid_key', hint: 'log in again' });
     }
-    const { importJWK, calculateJwkThumbprint } = await loadJose();
     let privateKey: SigningKey;
     try {
       privateKey = await importJWK(stored.jwk as JWK, stored.alg);
@@ -86,7 +81,6 @@ export class DpopSigner {
   /** RFC 9449 §4.2: one proof for one request. A fresh `jti` every time. */
   async proof(claims: ProofClaims): Promise<string> {
     const nonce = claims.nonce ?? this.nonceFor(claims.url);
-    const { SignJWT } = await loadJose();
     return new SignJWT({
       htm: claims.method.toUpperCase(),
       htu: htuOf(claims.url),

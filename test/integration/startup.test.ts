@@ -33,10 +33,10 @@ function expectLean(loaded: { files: string[]; builtins: string[] }): void {
   expect(HEAVY_BUILTINS.filter((m) => loaded.builtins.includes(m))).toEqual([]);
 }
 
-/** A client_credentials token in the file store. */
-async function loginService(): Promise<void> {
+/** A client_credentials token in the file store (`--dpop`: DPoP-bound). */
+async function loginService(...extra: string[]): Promise<void> {
   const client = t.fixture.clients.confidentialBasic;
-  const login = await runCli(['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--client-secret-stdin'], {
+  const login = await runCli(['login', '--grant', 'client_credentials', '--issuer', t.fixture.issuer, '--client-id', client.id, '--client-secret-stdin', ...extra], {
     home: t.home,
     input: client.secret,
   });
@@ -77,6 +77,15 @@ describe('start-up: the hot paths stay lean', () => {
     const status = await loadedBy(['status']);
     expect(status.stdout).toMatch(/^default: valid/);
     expectLean(status);
+  });
+});
+
+describe('start-up: token proof', () => {
+  it('signs with the jose bundled into dist/: no commander, nothing from node_modules', async () => {
+    await loginService('--dpop');
+    const loaded = await loadedBy(['token', 'proof', 'GET', `${t.fixture.apiBaseUrl}/people`]);
+    expect(loaded.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(loaded.files.filter((f) => f !== PRELOAD && f !== BIN && !f.startsWith(DIST))).toEqual([]);
   });
 });
 

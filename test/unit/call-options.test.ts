@@ -4,11 +4,9 @@ import {
   parseBodySource,
   parseCallOptions,
   parseHeaderLines,
-  parseMethod,
-  resolveCallUrl,
-  tokenOrigin,
   type CallOptions,
 } from '../../src/cli/commands/call-options.js';
+import { parseMethod, resolveCallUrl, tokenOrigin } from '../../src/cli/request-target.js';
 import { UsageError } from '../../src/errors.js';
 
 const parse = (args: string[], opts: Record<string, unknown> = {}): CallOptions => parseCallOptions({ args, opts });

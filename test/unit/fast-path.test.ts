@@ -41,6 +41,8 @@ describe('fastPath gives the same input as commander', () => {
     [['token', '--format=json']],
     [['token', 'print', '--format', 'env', '--id-token', '-p', 'x']],
     [['token', '--scope', 'a b', '--scope', 'c', '--audience', 'x', '--resource', 'https://api', '--resource', 'urn:r']],
+    [['token', 'proof', 'GET', 'https://api.example/people']],
+    [['token', 'proof', 'post', '/orders', '--nonce', 'n-1', '-p', 'dpop', '--min-ttl', '30']],
     [['git-credential', 'get']],
     [['-p', 'work', 'git-credential', 'erase', '--username', 'me']],
     [['git-credential', 'frobnicate']],
@@ -66,6 +68,9 @@ describe('fastPath leaves everything else to commander', () => {
     [['token', 'show']],
     [['token', 'print', 'print']],
     [['token', 'extra']],
+    [['token', 'proof', 'GET']],
+    [['token', 'proof', 'GET', 'https://a', 'extra']],
+    [['token', 'proof', '--format', 'raw', 'GET', 'https://a']],
     [['tokn']],
     [['token', '--min-tt', '5']],
     [['--min-ttl', '5', 'token']], // an option of `token print` before it: the program does not know it

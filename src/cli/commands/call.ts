@@ -11,7 +11,8 @@ import { defineCommand } from '../command.js';
 import { forPerson } from '../../io/terminal.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom } from '../settings.js';
-import { checkJsonBody, parseCallOptions, resolveCallUrl, tokenOrigin, type CallOptions } from './call-options.js';
+import { checkJsonBody, parseCallOptions, type CallOptions } from './call-options.js';
+import { resolveCallUrl, tokenOrigin } from '../request-target.js';
 
 /** On a terminal, a JSON answer up to this size is pretty-printed; larger ones stream as sent. */
 export const PRETTY_MAX_BYTES = 5 * 1024 * 1024;

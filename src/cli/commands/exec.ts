@@ -1,4 +1,4 @@
-import { acquireTokenFor } from '../../app/narrow-token.js';
+import { acquireTokenFor } from '../../app/acquire-token.js';
 import { UsageError } from '../../errors.js';
 import type { TokenTarget } from '../../store/types.js';
 import { renderError } from '../errors.js';

@@ -1,5 +1,4 @@
-import { acquireIdToken } from '../../app/acquire-id-token.js';
-import { acquireTokenFor } from '../../app/narrow-token.js';
+import { acquireTokenFor } from '../../app/acquire-token.js';
 import { UsageError } from '../../errors.js';
 import type { TokenTarget } from '../../store/types.js';
 import { defineCommand, type CommandInput } from '../command.js';
@@ -33,10 +32,11 @@ export function parseTokenPrintOptions(input: CommandInput): TokenPrintOptions {
  */
 export async function run(opts: TokenPrintOptions, session: Session): Promise<void> {
   // What the format reads from the environment (KUBERNETES_EXEC_INFO) is checked before any token is obtained.
-  const render = tokenRenderer(opts.format, session.env);
+  const render = await tokenRenderer(opts.format, session.env);
   const req = await acquireRequestFrom(session, opts);
+  // The ID token's renewal and checks (app/acquire-id-token.ts) load only with --id-token.
   const handed = opts.idToken
-    ? handedIdToken(await acquireIdToken(req, session.app))
+    ? handedIdToken(await (await import('../../app/acquire-id-token.js')).acquireIdToken(req, session.app))
     : handedAccessToken(await acquireTokenFor(req, opts.target, session.app));
   session.out(render(handed));
 }

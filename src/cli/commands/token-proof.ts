@@ -1,7 +1,7 @@
 import { dpopProofForStoredToken } from '../../app/dpop-proof.js';
 import { UsageError } from '../../errors.js';
 import { defineCommand, type CommandInput } from '../command.js';
-import { parseMethod, resolveCallUrl } from './call-options.js';
+import { parseMethod, resolveCallUrl } from '../request-target.js';
 import type { Session } from '../session.js';
 import { acquireRequestFrom, parseTokenCommandOptions, type TokenCommandOptions } from '../settings.js';
 

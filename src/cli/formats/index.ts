@@ -1,8 +1,4 @@
 import { UsageError } from '../../errors.js';
-import { renderEnv } from './env.js';
-import { parseExecInfo, renderExecCredential } from './exec-credential.js';
-import { renderHeader } from './header.js';
-import { renderJson } from './json.js';
 import { renderRaw } from './raw.js';
 import type { TokenRenderer } from './types.js';
 
@@ -19,20 +15,22 @@ export function parseTokenFormat(value: unknown): TokenFormat {
 }
 
 /**
- * The renderer for `format`. Reading what a format depends on (`KUBERNETES_EXEC_INFO`) happens
- * here, before any token is obtained, so bad input fails first (exit 2).
+ * The renderer for `format`, loaded when asked for (`raw`, the default, is always here). Reading
+ * what a format depends on (`KUBERNETES_EXEC_INFO`) happens here, before any token is obtained, so
+ * bad input fails first (exit 2).
  */
-export function tokenRenderer(format: TokenFormat, env: Record<string, string | undefined>): TokenRenderer {
+export async function tokenRenderer(format: TokenFormat, env: Record<string, string | undefined>): Promise<TokenRenderer> {
   switch (format) {
     case 'raw':
       return renderRaw;
     case 'header':
-      return renderHeader;
+      return (await import('./header.js')).renderHeader;
     case 'json':
-      return renderJson;
+      return (await import('./json.js')).renderJson;
     case 'env':
-      return renderEnv;
+      return (await import('./env.js')).renderEnv;
     case 'exec-credential': {
+      const { parseExecInfo, renderExecCredential } = await import('./exec-credential.js');
       const info = parseExecInfo(env);
       return (t) => renderExecCredential(t, info);
     }
