@@ -1,7 +1,7 @@
 import type { Profile } from '../config/profile.js';
 import { UsageError } from '../errors.js';
 import { defaultClientAuthMethod, type ClientAuthMethod, type ClientCredentials } from '../oauth/client-auth.js';
-import { loadPrivateKey, readKeyFile, type LoadedKey } from '../oauth/keys.js';
+import type { LoadedKey } from '../oauth/keys.js';
 
 /** Who we are to the authorization server: client id, authentication method, secret or key. */
 export async function clientCredentials(settings: Profile, clientSecret: string | undefined): Promise<ClientCredentials> {
@@ -28,6 +28,8 @@ export async function clientCredentials(settings: Profile, clientSecret: string 
 
 /** Reads and parses a PEM or JWK private key file (client authentication, self-signed assertions). */
 export async function loadPrivateKeyFile(path: string): Promise<LoadedKey> {
+  // Key parsing (PEM, JWK) loads only for a client that has a key.
+  const { loadPrivateKey, readKeyFile } = await import('../oauth/keys.js');
   return loadPrivateKey(await readKeyFile(path, 'private key'), path);
 }
 

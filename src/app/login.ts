@@ -4,11 +4,7 @@ export { defaultGrant } from '../config/profile.js';
 import { UsageError } from '../errors.js';
 import type { TokenSet, TokenTarget } from '../store/types.js';
 import type { AppContext } from './context.js';
-import { authorizationCodeGrant } from './grants/authorization-code.js';
-import { implicitGrant } from './grants/implicit.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
-import { deviceCodeGrant } from './grants/device.js';
-import { passwordGrant } from './grants/password.js';
 import type { Interaction } from './interaction.js';
 import type { DpopSigner } from '../oauth/dpop.js';
 import type { AuthorizationDetail } from '../oauth/rar.js';
@@ -36,14 +32,18 @@ export interface LoginRequest {
   authorizationDetails?: AuthorizationDetail[];
 }
 
-/** Obtains a token set with the requested grant. Storing it is the caller's business. */
+/**
+ * Obtains a token set with the requested grant. Storing it is the caller's business. Each grant
+ * but client_credentials loads when used: a renewal (which may run a grant again) does not load
+ * the loopback listener, the device flow or the password grant.
+ */
 export async function login(request: LoginRequest, ctx: AppContext, io?: Interaction): Promise<TokenSet> {
   const req = await withAuthorizationDetails(await withDpop(request), ctx);
   switch (req.grant) {
     case 'client_credentials':
       return clientCredentialsGrant(req, ctx);
     case 'password':
-      return passwordGrant(req, ctx);
+      return (await import('./grants/password.js')).passwordGrant(req, ctx);
     case 'token_exchange':
       return (await import('./grants/token-exchange.js')).tokenExchangeGrant(req, ctx);
     case 'jwt_bearer':
@@ -52,9 +52,9 @@ export async function login(request: LoginRequest, ctx: AppContext, io?: Interac
     case 'implicit':
     case 'device_code':
       if (!io) throw new UsageError(`the ${req.grant} grant needs a user`);
-      if (req.grant === 'device_code') return deviceCodeGrant(req, ctx, io);
-      if (req.grant === 'implicit') return implicitGrant(req, ctx, io);
-      return authorizationCodeGrant(req, ctx, io);
+      if (req.grant === 'device_code') return (await import('./grants/device.js')).deviceCodeGrant(req, ctx, io);
+      if (req.grant === 'implicit') return (await import('./grants/implicit.js')).implicitGrant(req, ctx, io);
+      return (await import('./grants/authorization-code.js')).authorizationCodeGrant(req, ctx, io);
     case 'refresh_token':
       throw new UsageError('use `oauthctl token refresh` to refresh the stored token set');
     default:

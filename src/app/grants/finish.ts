@@ -1,6 +1,4 @@
 import type { Profile } from '../../config/profile.js';
-import { checkIdTokenSubjectUnchanged, validateIdToken } from '../../jwt/id-token.js';
-import { remoteJwks } from '../../jwt/jwks.js';
 import type { ClientCredentials } from '../../oauth/client-auth.js';
 import type { TokenResponse } from '../../oauth/token-response.js';
 import type { TokenSet } from '../../store/types.js';
@@ -69,6 +67,8 @@ export async function checkIdToken(idToken: string, opts: IdTokenCheck, ctx: App
     ctx.warn(`the ID token was not validated: ${issuer ? 'no jwks_uri is known' : 'no issuer is known'}`);
     return;
   }
+  // The checks and the key set load only when an ID token came back (a renewal often has none).
+  const [{ checkIdTokenSubjectUnchanged, validateIdToken }, { remoteJwks }] = await Promise.all([import('../../jwt/id-token.js'), import('../../jwt/jwks.js')]);
   const claims = await validateIdToken(idToken, {
     issuer,
     clientId: opts.clientId,
