@@ -188,7 +188,7 @@ function dpopProofs(spec: CallSpec, ctx: AppContext): { next(token: TokenSet): P
         throw new UsageError(`the token is DPoP-bound: it can only be sent in the Authorization header, not in the ${spec.bearerIn === 'query' ? 'query string' : 'form body'} (RFC 9449 §7.1)`);
       }
       const { DpopSigner } = await import('../oauth/dpop.js');
-      if (!signer || signer.jkt !== token.dpop_jkt) signer = { jkt: token.dpop_jkt ?? '', value: await DpopSigner.fromStored(token.dpop_key) };
+      if (!signer || signer.jkt !== token.dpop_jkt) signer = { jkt: token.dpop_jkt ?? '', value: await DpopSigner.fromStored(token.dpop_key, token.dpop_jkt) };
       return signer.value.proof({ method: spec.method, url: spec.url, accessToken: token.access_token, now: ctx.now() });
     },
   };

@@ -25,6 +25,6 @@ export async function dpopProofForStoredToken(req: ProofRequest, ctx: AppContext
   if (!tokens.dpop_key) {
     throw new UsageError(`the access token of profile '${req.profile}' is not DPoP-bound (token_type ${tokens.token_type})`, { code: 'not_dpop_bound' });
   }
-  const signer = await DpopSigner.fromStored(tokens.dpop_key);
+  const signer = await DpopSigner.fromStored(tokens.dpop_key, tokens.dpop_jkt);
   return signer.proof({ method: req.method, url: req.url, accessToken: tokens.access_token, ...(req.nonce !== undefined ? { nonce: req.nonce } : {}), now: ctx.now() });
 }

@@ -61,10 +61,12 @@ export class DpopSigner {
   }
 
   /**
-   * The key kept with a token set.
+   * The key kept with a token set. `jkt`: its thumbprint as stored beside it (`dpop_jkt`), for a
+   * signer that only signs proofs (`call`, `token proof`): the RFC 7638 hash is then not computed
+   * again. Without it (a login, a refresh that stores the set again) it is computed from the key.
    * @throws UsageError `invalid_key` when the stored key cannot be used (a damaged store).
    */
-  static async fromStored(stored: { alg: string; jwk: Record<string, unknown> }): Promise<DpopSigner> {
+  static async fromStored(stored: { alg: string; jwk: Record<string, unknown> }, jkt?: string): Promise<DpopSigner> {
     if (!isDpopAlg(stored.alg) || typeof stored.jwk !== 'object' || stored.jwk === null || typeof stored.jwk.d !== 'string') {
       throw new UsageError('the stored DPoP key is damaged', { code: 'invalid_key', hint: 'log in again' });
     }
@@ -75,7 +77,7 @@ export class DpopSigner {
       throw new UsageError('the stored DPoP key is damaged', { code: 'invalid_key', hint: 'log in again' });
     }
     const publicJwk: JWK = Object.fromEntries(Object.entries(stored.jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k) && k !== 'key_ops' && k !== 'ext'));
-    return new DpopSigner({ alg: stored.alg, jwk: stored.jwk as JWK }, privateKey, publicJwk, await calculateJwkThumbprint(publicJwk, 'sha256'));
+    return new DpopSigner({ alg: stored.alg, jwk: stored.jwk as JWK }, privateKey, publicJwk, jkt ?? (await calculateJwkThumbprint(publicJwk, 'sha256')));
   }
 
   /** RFC 9449 §4.2: one proof for one request. A fresh `jti` every time. */
