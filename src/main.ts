@@ -8,6 +8,16 @@ const VERSION = typeof OAUTHCTL_VERSION === 'string' ? OAUTHCTL_VERSION : '0.0.0
 
 /** The composition root: the real process, and the only process.exit. */
 export async function main(): Promise<void> {
+  // A reader that went away (`oauthctl … | head`) ends the program quietly, as Unix tools do.
+  const stdout = processStdout(process, (err) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  const argv = process.argv.slice(2);
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    stdout.print(`${VERSION}\n`); // the one answer that needs nothing loaded, not even the signal handlers
+    return;
+  }
   // Ctrl+C aborts the signal: a login closes its listener and ends with exit 130. A command that
   // does not watch the signal is ended shortly after, and a second Ctrl+C ends it at once.
   const interrupt = new AbortController();
@@ -33,16 +43,6 @@ export async function main(): Promise<void> {
       process.exit(130);
     }, 1000).unref();
   });
-  // A reader that went away (`oauthctl … | head`) ends the program quietly, as Unix tools do.
-  const stdout = processStdout(process, (err) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
-  const argv = process.argv.slice(2);
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    stdout.print(`${VERSION}\n`); // the one answer that needs nothing loaded
-    return;
-  }
   // The run reads its own copy; children (the browser, `open`) get the environment without secrets.
   const env = { ...process.env };
   withholdSecretsFromChildren(process.env);
