@@ -13,8 +13,10 @@
 //   use them. Those with a CommonJS build are required; ESM-only ones (chalk, open) keep a real
 //   `import()`, which the source must use for them: a static import fails the build. jose is the
 //   exception: bundled (see `bundledJose` below).
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
@@ -50,8 +52,11 @@ const typescript = {
 /** ESM-only dependencies keep `import()`; `require()` of them would throw on Node 20. */
 const esmOnlyDependencies = {
   name: 'esm-only-dependencies',
-  renderDynamicImport({ targetModuleId }) {
-    return targetModuleId && isPackage(targetModuleId) && isEsmOnly(targetModuleId) ? { left: 'import(', right: ')' } : null;
+  renderDynamicImport({ targetModuleId, chunk }) {
+    if (!targetModuleId || !isPackage(targetModuleId) || !isEsmOnly(targetModuleId)) return null;
+    // Through dist/esm-import.js, which Node compiles itself: a file compiled with the code cache
+    // (bin/code-cache.js) has no import() of its own.
+    return { left: `require(${JSON.stringify(chunk.fileName.includes('/') ? '../esm-import.js' : './esm-import.js')})(`, right: ')' };
   },
   generateBundle(_options, bundle) {
     for (const chunk of Object.values(bundle)) {
@@ -103,6 +108,29 @@ await bundle.write({
 await bundle.close();
 // dist/ is CommonJS whatever the package's own "type" says.
 writeFileSync(join(DIST, 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(join(DIST, 'esm-import.js'), "'use strict';\n// import() of the ESM-only dependencies (chalk, open) for the chunks: see scripts/build.mjs.\nmodule.exports = (id) => import(id);\n");
+writeCodeCache();
+
+/**
+ * V8's code cache for the start-up files (README "Speed"): the built CLI runs `oauthctl token` once,
+ * with a token in a scratch file store (no network), under scripts/code-cache-write.cjs, which
+ * writes what V8 compiled for each file it loaded from dist/ beside it as `<file>.cache`;
+ * bin/code-cache.js hands those to V8 at start-up. The same node runs the build and the CLI here;
+ * elsewhere V8 refuses a cache made by another version and compiles as usual.
+ */
+function writeCodeCache() {
+  const home = mkdtempSync(join(tmpdir(), 'oauthctl-build-'));
+  try {
+    const tokens = { access_token: 'code-cache-training', token_type: 'Bearer', expires_at: 4102444800, obtained_at: 0 };
+    writeFileSync(join(home, 'tokens.json'), JSON.stringify({ version: 1, profiles: { default: { tokens } } }), { mode: 0o600 });
+    const env = { ...process.env, OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file', OAUTHCTL_PROFILE: 'default' };
+    delete env.NODE_OPTIONS;
+    const res = spawnSync(process.execPath, ['-r', join(ROOT, 'scripts/code-cache-write.cjs'), join(ROOT, 'bin/oauthctl.js'), 'token'], { env, encoding: 'utf8' });
+    if (res.status !== 0 || res.stdout !== `${tokens.access_token}\n`) throw new Error(`code cache: the training run failed (${res.status}): ${res.stderr}`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
 
 /** `jose` or one of its subpath exports (`jose/jwt/sign`). */
 function isJose(id) {

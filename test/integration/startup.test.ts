@@ -5,9 +5,11 @@
  * through a pipe, and a reader that goes away ends the CLI quietly.
  */
 import { spawnSync } from 'node:child_process';
+import Module from 'node:module';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { RFC7519_JWT } from '../support/examples.js';
 import { BIN, runCli, useFixture } from './cli.js';
@@ -15,6 +17,8 @@ import { BIN, runCli, useFixture } from './cli.js';
 const t = useFixture();
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../support/report-loaded.cjs', import.meta.url));
+/** bin/oauthctl.js and its code-cache loader (bin/code-cache.js). */
+const isBin = (f: string) => f === BIN || f === join(dirname(BIN), 'code-cache.js');
 /** Built-ins that creating process.stdout, loading node:tty or async fs would bring in. */
 const HEAVY_BUILTINS = ['net', 'tty', 'stream', 'internal/fs/promises', 'internal/streams/writable'];
 
@@ -27,7 +31,7 @@ async function loadedBy(args: string[], input?: string): Promise<{ files: string
 }
 
 function expectLean(loaded: { files: string[]; builtins: string[] }): void {
-  const ours = loaded.files.filter((f) => f !== PRELOAD && f !== BIN);
+  const ours = loaded.files.filter((f) => f !== PRELOAD && !isBin(f));
   expect(ours.length).toBeGreaterThan(0);
   expect(ours.filter((f) => !f.startsWith(DIST))).toEqual([]); // no node_modules, no commander
   expect(HEAVY_BUILTINS.filter((m) => loaded.builtins.includes(m))).toEqual([]);
@@ -80,12 +84,24 @@ describe('start-up: the hot paths stay lean', () => {
   });
 });
 
+describe('start-up: the code cache', () => {
+  it('main.js and the start-up chunk have a V8 code cache that this node accepts', () => {
+    const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js.cache'));
+    const files = [join(DIST, 'main.js'), ...chunks.map((f) => join(DIST, 'chunks', f.slice(0, -'.cache'.length)))];
+    expect(files.some((f) => /[/\\]run-[^/\\]+\.js$/.test(f))).toBe(true);
+    for (const file of files) {
+      const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(`${file}.cache`) });
+      expect(script.cachedDataRejected, file).toBe(false);
+    }
+  });
+});
+
 describe('start-up: token proof', () => {
   it('signs with the jose bundled into dist/: no commander, nothing from node_modules', async () => {
     await loginService('--dpop');
     const loaded = await loadedBy(['token', 'proof', 'GET', `${t.fixture.apiBaseUrl}/people`]);
     expect(loaded.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(loaded.files.filter((f) => f !== PRELOAD && f !== BIN && !f.startsWith(DIST))).toEqual([]);
+    expect(loaded.files.filter((f) => f !== PRELOAD && !isBin(f) && !f.startsWith(DIST))).toEqual([]);
   });
 });
 
@@ -103,7 +119,7 @@ describe('start-up: the CI one-liner', () => {
     expect(res.stdout).toMatch(/^\S{20,}\n$/);
     const loaded = JSON.parse(readFileSync(report, 'utf8')) as { files: string[] };
     rmSync(report);
-    expect(loaded.files.filter((f) => f !== PRELOAD && f !== BIN && !f.startsWith(DIST))).toEqual([]);
+    expect(loaded.files.filter((f) => f !== PRELOAD && !isBin(f) && !f.startsWith(DIST))).toEqual([]);
     expect(readdirSync(t.home)).toEqual([]);
   });
 });
