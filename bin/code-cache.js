@@ -12,6 +12,17 @@ const vm = require('node:vm');
 const DIST = join(__dirname, '..', 'dist') + sep;
 const compile = Module.prototype._compile;
 
+/**
+ * Runs a CommonJS file compiled as `script` (its source wrapped by Module.wrap) as Node would. No
+ * import() in it: the build sends the ESM-only dependencies through dist/esm-import.js.
+ */
+function runCompiled(mod, script, filename) {
+  const require = (id) => mod.require(id);
+  require.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+  require.cache = Module._cache;
+  return script.runInThisContext().call(mod.exports, mod.exports, require, mod, filename, dirname(filename));
+}
+
 Module.prototype._compile = function compileWithCodeCache(content, filename) {
   let cachedData;
   if (filename.startsWith(DIST)) {
@@ -22,11 +33,7 @@ Module.prototype._compile = function compileWithCodeCache(content, filename) {
     }
   }
   if (!cachedData) return compile.call(this, content, filename);
-  // No import() in these files: the build sends the ESM-only dependencies through dist/esm-import.js.
-  const script = new vm.Script(Module.wrap(content), { filename, cachedData });
-  const mod = this;
-  const require = (id) => mod.require(id);
-  require.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
-  require.cache = Module._cache;
-  return script.runInThisContext().call(mod.exports, mod.exports, require, mod, filename, dirname(filename));
+  return runCompiled(this, new vm.Script(Module.wrap(content), { filename, cachedData }), filename);
 };
+
+module.exports = { DIST, runCompiled };
