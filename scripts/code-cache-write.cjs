@@ -1,8 +1,8 @@
-// Preloaded (`node -r`) by scripts/build.mjs into one run of the built CLI: compiles the files it
+// Preloaded (`node -r`) by scripts/build.mjs into runs of the built CLI: compiles the files a run
 // loads from dist/ as bin/code-cache.js does, and at exit writes what V8 compiled for each beside
-// it as `<file>.cache`.
+// it as `<file>.cache`. A file that has a cache already (from an earlier run) keeps it.
 'use strict';
-const { writeFileSync } = require('node:fs');
+const { existsSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const vm = require('node:vm');
 const { DIST, runCompiled } = require('../bin/code-cache.js');
@@ -11,7 +11,7 @@ const compile = Module.prototype._compile;
 const scripts = [];
 
 Module.prototype._compile = function compileForCodeCache(content, filename) {
-  if (!filename.startsWith(DIST)) return compile.call(this, content, filename);
+  if (!filename.startsWith(DIST) || existsSync(`${filename}.cache`)) return compile.call(this, content, filename);
   const script = new vm.Script(Module.wrap(content), { filename });
   scripts.push({ filename, script });
   return runCompiled(this, script, filename);
