@@ -14,6 +14,7 @@
 //   `import()`, which the source must use for them: a static import fails the build. jose is the
 //   exception: bundled (see `bundledJose` below).
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -113,8 +114,8 @@ writeCodeCache();
 
 /**
  * V8's code cache for the start-up files (README "Speed"): the built CLI runs the fast commands
- * once each (`token` first: the start-up chunk's cache is its), with a token in a scratch file
- * store (no network), under scripts/code-cache-write.cjs, which writes what V8 compiled for each
+ * once each (`token` first: the start-up chunk's cache is its), with a token (and a DPoP-bound one
+ * for `token proof`) in a scratch file store (no network), under scripts/code-cache-write.cjs, which writes what V8 compiled for each
  * file a run loaded from dist/ beside it as `<file>.cache`; bin/code-cache.js hands those to V8 at
  * start-up. The same node runs the build and the CLI here; elsewhere V8 refuses a cache made by
  * another version and compiles as usual.
@@ -123,10 +124,13 @@ function writeCodeCache() {
   const home = mkdtempSync(join(tmpdir(), 'oauthctl-build-'));
   try {
     const tokens = { access_token: 'code-cache-training', token_type: 'Bearer', expires_at: 4102444800, obtained_at: 0 };
-    writeFileSync(join(home, 'tokens.json'), JSON.stringify({ version: 1, profiles: { default: { tokens } } }), { mode: 0o600 });
+    // A DPoP-bound one for `token proof` (RFC 9449): a throwaway key, made here.
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const dpop = { tokens: { ...tokens, token_type: 'DPoP', dpop_key: { alg: 'ES256', jwk } } };
+    writeFileSync(join(home, 'tokens.json'), JSON.stringify({ version: 1, profiles: { default: { tokens }, dpop } }), { mode: 0o600 });
     const env = { ...process.env, OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file', OAUTHCTL_PROFILE: 'default' };
     delete env.NODE_OPTIONS;
-    const runs = [['token'], ['token', '--format', 'exec-credential'], ['git-credential', 'get'], ['status'], ['decode', '-']];
+    const runs = [['token'], ['token', '--format', 'exec-credential'], ['git-credential', 'get'], ['status'], ['decode', '-'], ['token', 'proof', 'GET', 'https://api.example/people', '-p', 'dpop']];
     for (const args of runs) {
       const input = args[0] === 'decode' ? 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJjb2RlLWNhY2hlIn0.' : 'protocol=https\nhost=example.com\n\n';
       const res = spawnSync(process.execPath, ['-r', join(ROOT, 'scripts/code-cache-write.cjs'), join(ROOT, 'bin/oauthctl.js'), ...args], { env, input, encoding: 'utf8' });
