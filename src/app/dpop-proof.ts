@@ -3,7 +3,6 @@
  * another tool, bound to the stored access token (`ath`), which is renewed first when needed.
  */
 import { UsageError } from '../errors.js';
-import { DpopSigner } from '../oauth/dpop.js';
 import { acquireToken, type AcquireRequest } from './acquire-token.js';
 import type { AppContext } from './context.js';
 
@@ -25,6 +24,8 @@ export async function dpopProofForStoredToken(req: ProofRequest, ctx: AppContext
   if (!tokens.dpop_key) {
     throw new UsageError(`the access token of profile '${req.profile}' is not DPoP-bound (token_type ${tokens.token_type})`, { code: 'not_dpop_bound' });
   }
+  // The signer and the part of jose it signs with load once the token is known to be DPoP-bound.
+  const { DpopSigner } = await import('../oauth/dpop.js');
   const signer = await DpopSigner.fromStored(tokens.dpop_key, tokens.dpop_jkt);
   return signer.proof({ method: req.method, url: req.url, accessToken: tokens.access_token, ...(req.nonce !== undefined ? { nonce: req.nonce } : {}), now: ctx.now() });
 }

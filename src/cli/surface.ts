@@ -7,12 +7,13 @@
  * which exports `command = defineCommand(parseXOptions, run)`. A command marked `fast` skips
  * commander when its command line is plain. Command modules load when they run, fast ones too:
  * one more small file to read costs less than compiling every fast command on every start. The
- * exception is `token` (print), the line scripts run most: imported statically below, so that it
- * reads no further file.
+ * exceptions are `token` (print), the line scripts run most, and `token proof` (a few KB; its
+ * signer loads when it signs): imported statically below, so that they read no further file.
  */
 import { PROFILE_FIELDS } from '../config/profile.js';
 import type { CommandModule } from './command.js';
 import * as tokenPrint from './commands/token-print.js';
+import * as tokenProof from './commands/token-proof.js';
 import type { OptionSpec } from './option-spec.js';
 
 export interface CommandSpec {
@@ -187,7 +188,7 @@ export const SURFACE: readonly SurfaceEntry[] = [
           'token proof GET https://api.example.com/people',
           'token proof POST /orders --nonce "$NONCE"',
         ],
-        load: () => import('./commands/token-proof.js'),
+        load: async () => tokenProof,
       },
     ],
   },
