@@ -130,7 +130,7 @@ function writeCodeCache() {
     writeFileSync(join(home, 'tokens.json'), JSON.stringify({ version: 1, profiles: { default: { tokens }, dpop } }), { mode: 0o600 });
     const env = { ...process.env, OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file', OAUTHCTL_PROFILE: 'default' };
     delete env.NODE_OPTIONS;
-    const runs = [['token'], ['token', '--format', 'exec-credential'], ['git-credential', 'get'], ['status'], ['decode', '-'], ['token', 'proof', 'GET', 'https://api.example/people', '-p', 'dpop']];
+    const runs = [['token'], ['token', '--format', 'exec-credential'], ['git-credential', 'get'], ['status'], ['decode', '-'], ['token', 'proof', 'GET', 'https://api.example/people', '-p', 'dpop'], ['exec', '--', process.execPath, '-e', '']];
     for (const args of runs) {
       const input = args[0] === 'decode' ? 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJjb2RlLWNhY2hlIn0.' : 'protocol=https\nhost=example.com\n\n';
       const res = spawnSync(process.execPath, ['-r', join(ROOT, 'scripts/code-cache-write.cjs'), join(ROOT, 'bin/oauthctl.js'), ...args], { env, input, encoding: 'utf8' });
