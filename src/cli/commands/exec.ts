@@ -1,7 +1,6 @@
 import { acquireTokenFor } from '../../app/acquire-token.js';
 import { UsageError } from '../../errors.js';
 import type { TokenTarget } from '../../store/types.js';
-import { renderError } from '../errors.js';
 import { tokenVariables } from '../formats/env.js';
 import { handedAccessToken } from '../formats/handed.js';
 import { defineCommand, type CommandInput } from '../command.js';
@@ -63,6 +62,7 @@ export async function run(options: ExecOptions, session: Session): Promise<numbe
     'notFound' in result
       ? ([`cannot run '${options.command}': command not found`, 'command_not_found', EXIT_NOT_FOUND] as const)
       : ([`cannot run '${options.command}': ${result.cannotRun}`, 'command_not_runnable', EXIT_CANNOT_RUN] as const);
+  const { renderError } = await import('../errors.js'); // only when the command could not start
   const rendered = renderError(new UsageError(message, { code }), { json: session.json, verbose: false, scrub: (s) => session.app.redactor.scrub(s) });
   session.err(rendered.text);
   return exitCode;
