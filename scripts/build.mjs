@@ -129,8 +129,9 @@ function writeCodeCache() {
     const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
     const dpop = { tokens: { ...tokens, token_type: 'DPoP', dpop_key: { alg: 'ES256', jwk } } };
     writeFileSync(join(home, 'tokens.json'), JSON.stringify({ version: 1, profiles: { default: { tokens }, dpop } }), { mode: 0o600 });
-    const env = { ...process.env, OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file', OAUTHCTL_PROFILE: 'default', OAUTHCTL_CLIENT_SECRET: 'code-cache', NO_PROXY: '*' };
-    for (const name of ['NODE_OPTIONS', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy']) delete env[name];
+    // Nothing from the developer's own settings: no OAUTHCTL_* but these, no proxy, no NODE_OPTIONS.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OAUTHCTL_|NODE_OPTIONS$|https?_proxy$)/i.test(k)));
+    Object.assign(env, { OAUTHCTL_HOME: home, OAUTHCTL_TOKEN_STORE: 'file', OAUTHCTL_PROFILE: 'default', OAUTHCTL_CLIENT_SECRET: 'code-cache', NO_PROXY: '*' });
     const renewal = ['token', '--token-store', 'none', '--grant', 'client_credentials', '--token-url', 'http://127.0.0.1:9/token', '--client-id', 'code-cache', '--no-discovery', '--timeout', '5'];
     const runs = [
       { args: ['token'] },
