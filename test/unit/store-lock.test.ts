@@ -1,6 +1,6 @@
-import { mkdir, readdir, stat, utimes } from 'node:fs/promises';
+import { mkdir, readdir, rmdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { profileLockPath, withLock } from '../../src/store/lock.js';
 import { tempDir } from './store-helpers.js';
@@ -62,6 +62,34 @@ describe('withLock', () => {
     expect(Date.now() - started).toBeLessThan(1500);
     release();
     await held;
+  });
+});
+
+describe('a held lock', () => {
+  it('is kept fresh (its mtime renewed every staleMs/2), and its loss is reported once, not thrown', async () => {
+    const lockPath = join(await tempDir(), 'x.lock');
+    const old = new Date(Date.now() - 60_000);
+    const lost: Error[] = [];
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      await withLock(
+        lockPath,
+        async () => {
+          await utimes(lockPath, old, old);
+          vi.advanceTimersByTime(2000);
+          await vi.waitFor(async () => expect((await stat(lockPath)).mtimeMs).toBeGreaterThan(old.getTime() + 30_000));
+          await rmdir(lockPath); // taken away, as a process that judged it stale would
+          vi.advanceTimersByTime(2000);
+          await vi.waitFor(() => expect(lost).toHaveLength(1));
+          vi.advanceTimersByTime(10_000);
+        },
+        { staleMs: 4000, onCompromised: (err) => lost.push(err) },
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ code: 'ENOENT' });
   });
 });
 
